@@ -1,0 +1,111 @@
+/**
+ * The custom messages between the Registry Guard client and server, declared once for both sides.
+ * Keep this file import-light: the client bundles it, so it may only use vscode-languageserver-protocol.
+ */
+import { NotificationType, RequestType0, type Range } from 'vscode-languageserver-protocol';
+
+/** Command ids the extension contributes (the e2e harness drives these). */
+export const Commands = {
+  checkWorkspace: 'registryGuard.checkWorkspace',
+  showPolicies: 'registryGuard.showPolicies',
+  restartServer: 'registryGuard.restartServer',
+  showOutput: 'registryGuard.showOutput',
+  /** Returns {@link ServerState}; hidden from the command palette, meant for tests and bug reports. */
+  serverState: 'registryGuard.serverState',
+} as const;
+
+export interface StatusParams {
+  /** Policies in effect (policy files plus the registryGuard.allowedRegistries setting). */
+  policies: number;
+  rules: number;
+  policyFiles: number;
+  /** Policy files or documents that could not be loaded. */
+  errors: number;
+  /** True while the server is still reading the workspace's policy files. */
+  scanning: boolean;
+}
+
+/** Server → client whenever the policies in effect change. */
+export const StatusNotification = new NotificationType<StatusParams>('registryGuard/status');
+
+export interface PolicyRuleSummary {
+  name: string;
+  /** pattern | anyPattern | deny | foreach; absent for rules Registry Guard does not evaluate. */
+  form?: string;
+  /** Why the rule is not evaluated, when it is not. */
+  unsupported?: string;
+  /** Where the rule is declared; absent for rules that come from a setting. */
+  range?: Range;
+}
+
+export interface PolicySummary {
+  /** "<name>" for a ClusterPolicy, "<namespace>/<name>" for a namespaced Policy. */
+  name: string;
+  kind: string;
+  /** Document URI of the policy file; absent for the registryGuard.allowedRegistries setting. */
+  uri?: string;
+  range?: Range;
+  rules: PolicyRuleSummary[];
+}
+
+export interface PolicyErrorSummary {
+  uri?: string;
+  range?: Range;
+  message: string;
+}
+
+export interface PoliciesResult {
+  policies: PolicySummary[];
+  errors: PolicyErrorSummary[];
+}
+
+/** Client → server: the policies and rules in effect, with where they are defined. */
+export const PoliciesRequest = new RequestType0<PoliciesResult, void>('registryGuard/policies');
+
+export interface CheckWorkspaceResult {
+  /** Workspace manifests analysed (files that are open in the editor are already checked and skipped). */
+  filesChecked: number;
+  filesWithProblems: number;
+  problems: number;
+  cancelled: boolean;
+}
+
+/**
+ * Client → server: analyse every workspace YAML file that is not open and publish its diagnostics.
+ * The server reports progress through window/workDoneProgress (cancellable) when the client supports it.
+ */
+export const CheckWorkspaceRequest = new RequestType0<CheckWorkspaceResult, void>('registryGuard/checkWorkspace');
+
+export interface WorkspaceTrustParams {
+  isTrusted: boolean;
+}
+
+/** Client → server when the workspace becomes trusted (VS Code reloads the window when trust is revoked). */
+export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustParams>('registryGuard/workspaceTrust');
+
+/** initializationOptions the VS Code client sends; other editors may omit them (trusted is assumed). */
+export interface InitializationOptions {
+  isTrusted?: boolean;
+}
+
+export interface DocumentState {
+  uri: string;
+  version: number;
+  /** The version whose diagnostics were published last, undefined before the first publish. */
+  publishedVersion?: number;
+  diagnostics: number;
+  kind?: string;
+}
+
+export interface ServerState {
+  trusted: boolean;
+  workspaceFolders: string[];
+  policyFiles: string[];
+  policies: number;
+  errors: number;
+  scanning: boolean;
+  documents: DocumentState[];
+}
+
+/** Client → server: a snapshot of the server's state, for tests and bug reports. */
+export const ServerStateRequest = new RequestType0<ServerState, void>('registryGuard/state');

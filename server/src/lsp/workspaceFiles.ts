@@ -1,0 +1,72 @@
+/**
+ * Which YAML files of a workspace folder the server looks at: include/exclude globs (minimatch, relative to the
+ * folder), excluded directories pruned without being read, symlinked directories never followed (no loops).
+ */
+import * as path from 'node:path';
+import { minimatch, type MinimatchOptions } from 'minimatch';
+import type { FileSystem } from './fileSystem';
+import { isInside, relativeGlobPath } from './paths';
+
+const GLOB_OPTIONS: MinimatchOptions = { dot: true, nocase: process.platform === 'win32' };
+
+export const MAX_FILES_PER_FOLDER = 20_000;
+
+export class FileFilter {
+  constructor(
+    private readonly folder: string,
+    private readonly include: readonly string[],
+    private readonly exclude: readonly string[],
+  ) {}
+
+  /** Whether the folder's settings select `file` (an absolute path). */
+  selects(file: string): boolean {
+    if (!isInside(this.folder, file)) return false;
+    const rel = relativeGlobPath(this.folder, file);
+    return this.include.some((g) => minimatch(rel, g, GLOB_OPTIONS)) && !this.exclude.some((g) => minimatch(rel, g, GLOB_OPTIONS));
+  }
+
+  /** Whether a whole directory is excluded (`**\/node_modules/**` excludes `a/node_modules/`). */
+  prunes(dir: string): boolean {
+    const rel = relativeGlobPath(this.folder, dir);
+    return rel !== '' && this.exclude.some((g) => minimatch(`${rel}/`, g, GLOB_OPTIONS));
+  }
+}
+
+export interface WalkOptions {
+  /** In untrusted workspaces symlinked files are followed only when they resolve inside the folder. */
+  trusted: boolean;
+  maxFiles?: number;
+  isCancelled?: () => boolean;
+}
+
+/** Every selected file under `folder`, in directory order. Unreadable directories are skipped. */
+export async function listSelectedFiles(fs: FileSystem, folder: string, filter: FileFilter, options: WalkOptions): Promise<string[]> {
+  const found: string[] = [];
+  const max = options.maxFiles ?? MAX_FILES_PER_FOLDER;
+  const realFolder = (await fs.realPath(folder)) ?? folder;
+  const pending = [folder];
+  while (pending.length > 0 && found.length < max) {
+    if (options.isCancelled?.()) break;
+    const dir = pending.pop()!;
+    const entries = await fs.readDirectory(dir);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirectories: string[] = [];
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.kind === 'directory') {
+        if (!filter.prunes(full)) subdirectories.push(full);
+      } else if (entry.kind === 'file' || entry.kind === 'symlink') {
+        if (!filter.selects(full)) continue;
+        if (entry.kind === 'symlink') {
+          const target = await fs.realPath(full);
+          if (target === undefined || (await fs.stat(target)) !== 'file') continue;
+          if (!options.trusted && !isInside(realFolder, target)) continue;
+        }
+        found.push(full);
+        if (found.length >= max) break;
+      }
+    }
+    pending.push(...subdirectories.reverse());
+  }
+  return found;
+}
