@@ -19,6 +19,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeServer, createRunDir, launchBrowser, removeRunDir, type Browser } from './harness/codeServer';
+import { reportSuite } from './harness/results';
 import { codeServerTools, repoRoot, requireBuilt, requireTools, seedWorkspace, testResultsDir } from './harness/tools';
 
 const TIER = 'vscode API (code-server)';
@@ -70,33 +71,16 @@ async function main(): Promise<number> {
     }
   }
 
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const results = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
-  removeRunDir(run);
-  if (results) process.stdout.write(results);
   fs.writeFileSync(path.join(outDir, 'results.txt'), results);
-  const summary = /^(\d+) passed, (\d+) failed$/m.exec(results);
-  if (exitCode === 'timeout') {
-    console.log(`not ok - the suite did not finish within ${timeoutMs} ms (screenshot: test-results/vscode/timeout.png)`);
-  } else if (exitCode === undefined) {
-    console.log('not ok - the extension host never ran the suite');
-  } else {
-    console.log(`extension host exit code ${exitCode} after ${seconds} s`);
-  }
-  if (!summary) {
-    console.log('not ok - the suite wrote no results (see test-results/vscode/code-server.log and browser-console.log)');
-    console.log('0 passed, 1 failed');
-    return 1;
-  }
-  const passed = Number(summary[1]);
-  const failed = Number(summary[2]);
-  const ok = exitCode === 0 && failed === 0 && passed > 0;
-  if (!ok && failed === 0) {
-    // The suite's own lines passed but the run did not end cleanly: count that as a failure of its own.
-    console.log(`${passed} passed, 1 failed`);
-    return 1;
-  }
-  return ok ? 0 : 1;
+  removeRunDir(run);
+  console.log(`${TIER}: ${((Date.now() - started) / 1000).toFixed(1)} s, extension host exit code ${String(exitCode)}`);
+  return reportSuite(results, {
+    exitCode: typeof exitCode === 'number' ? exitCode : undefined,
+    problem: exitCode === 'timeout'
+      ? `the suite did not finish within ${timeoutMs} ms (screenshot test-results/vscode/timeout.png)`
+      : exitCode === undefined ? 'the extension host never ran the suite (see test-results/vscode/code-server.log)' : undefined,
+  });
 }
 
 main().then((code) => process.exit(code), (err) => {
