@@ -1,0 +1,206 @@
+// Kyverno's pattern.Validate: one resource value against one pattern value (semantics §1).
+
+import { parseGoDuration } from './duration';
+import { parseGoFloat, parseGoInt64 } from './goParse';
+import { formatFloatE, formatFloatFixed6, formatInteger, goTypeOf, numberValue } from './goValue';
+import { getOperatorFromStringPattern, splitRange, type Operator } from './operator';
+import { compareQuantities, parseQuantity } from './quantity';
+import { wildcardMatch } from './wildcard';
+import { goTrimSpace } from './anchor';
+
+export function validateValue(value: unknown, pattern: unknown): boolean {
+  switch (goTypeOf(pattern)) {
+    case 'bool':
+      return typeof value === 'boolean' && value === pattern;
+    case 'int64':
+      return validateIntPattern(value, numberValue(pattern));
+    case 'float64':
+      return validateFloatPattern(value, numberValue(pattern));
+    case 'nil':
+      return validateNilPattern(value);
+    case 'map':
+      // Only the kind is checked here; the walker validates the children.
+      return goTypeOf(value) === 'map';
+    case 'string':
+      return validateStringPatterns(value, pattern as string);
+    default:
+      // Arrays are not supported as scalar patterns, and nothing else comes out of YAML.
+      return false;
+  }
+}
+
+function validateIntPattern(value: unknown, pattern: number): boolean {
+  switch (goTypeOf(value)) {
+    case 'int64':
+      return numberValue(value) === pattern;
+    case 'float64': {
+      const v = numberValue(value);
+      return Number.isInteger(v) && v === pattern;
+    }
+    case 'string': {
+      const parsed = parseGoInt64(value as string);
+      return parsed !== undefined && Number.isInteger(pattern) && parsed === BigInt(pattern);
+    }
+    default:
+      return false;
+  }
+}
+
+function validateFloatPattern(value: unknown, pattern: number): boolean {
+  switch (goTypeOf(value)) {
+    case 'int64':
+      return Number.isInteger(pattern) && pattern === numberValue(value);
+    case 'float64':
+      return numberValue(value) === pattern;
+    case 'string': {
+      const parsed = parseGoFloat(value as string);
+      return parsed !== undefined && parsed === pattern;
+    }
+    default:
+      return false;
+  }
+}
+
+function validateNilPattern(value: unknown): boolean {
+  switch (goTypeOf(value)) {
+    case 'nil':
+      return true;
+    case 'int64':
+    case 'float64':
+      return numberValue(value) === 0;
+    case 'string':
+      return value === '';
+    case 'bool':
+      return value === false;
+    default:
+      return false;
+  }
+}
+
+/** `a | b & c`: OR of ANDs, after a literal-equality shortcut. */
+export function validateStringPatterns(value: unknown, pattern: string): boolean {
+  if (value === pattern) return true;
+  for (const alternative of pattern.split('|')) {
+    if (checkAndConditions(value, trimSpaces(alternative))) return true;
+  }
+  return false;
+}
+
+function checkAndConditions(value: unknown, pattern: string): boolean {
+  for (const part of pattern.split('&')) {
+    if (!validateStringPattern(value, trimSpaces(part))) return false;
+  }
+  return true;
+}
+
+export function validateStringPattern(value: unknown, pattern: string): boolean {
+  const op = getOperatorFromStringPattern(pattern);
+  if (op === '-') {
+    const range = splitRange(pattern, '-');
+    if (range === undefined) return false;
+    return validateString(value, range.left, '>=') && validateString(value, range.right, '<=');
+  }
+  if (op === '!-') {
+    const range = splitRange(pattern, '!-');
+    if (range === undefined) return false;
+    return validateString(value, range.left, '<') || validateString(value, range.right, '>');
+  }
+  return validateString(value, goTrimSpace(pattern.slice(op.length)), op);
+}
+
+/** The first comparison that can parse both sides decides: duration, then quantity, then string. */
+export function validateString(value: unknown, pattern: string, op: Operator): boolean {
+  const duration = compareDuration(value, pattern, op);
+  if (duration !== undefined) return duration;
+  const quantity = compareQuantity(value, pattern, op);
+  if (quantity !== undefined) return quantity;
+  return compareString(value, pattern, op);
+}
+
+function compareDuration(value: unknown, pattern: string, op: Operator): boolean | undefined {
+  const expected = parseGoDuration(pattern);
+  if (expected === undefined) return undefined;
+  const text = convertNumberToString(value);
+  if (text === undefined) return undefined;
+  const actual = parseGoDuration(text);
+  if (actual === undefined) return undefined;
+  return compareOrdered(actual < expected ? -1 : actual > expected ? 1 : 0, op);
+}
+
+function compareQuantity(value: unknown, pattern: string, op: Operator): boolean | undefined {
+  const expected = parseQuantity(pattern);
+  if (expected === undefined) return undefined;
+  const text = convertNumberToString(value);
+  if (text === undefined) return undefined;
+  const actual = parseQuantity(text);
+  if (actual === undefined) return undefined;
+  return compareOrdered(compareQuantities(actual, expected), op);
+}
+
+function compareOrdered(order: -1 | 0 | 1, op: Operator): boolean | undefined {
+  switch (op) {
+    case '':
+      return order === 0;
+    case '!':
+      return order !== 0;
+    case '>':
+      return order > 0;
+    case '<':
+      return order < 0;
+    case '>=':
+      return order >= 0;
+    case '<=':
+      return order <= 0;
+    default:
+      return undefined;
+  }
+}
+
+/** Only Equal and NotEqual apply to strings; the value is stringified Go-style, nil never matches. */
+export function compareString(value: unknown, pattern: string, op: Operator): boolean {
+  if (op !== '' && op !== '!') return false;
+  let text: string;
+  switch (goTypeOf(value)) {
+    case 'float64':
+      text = formatFloatE(numberValue(value));
+      break;
+    case 'int64':
+      text = formatInteger(numberValue(value));
+      break;
+    case 'string':
+      text = value as string;
+      break;
+    case 'bool':
+      text = value ? 'true' : 'false';
+      break;
+    default:
+      return false;
+  }
+  const matched = wildcardMatch(pattern, text);
+  return op === '!' ? !matched : matched;
+}
+
+/** The value as text for the duration and quantity parsers; undefined where Go returns an error. */
+export function convertNumberToString(value: unknown): string | undefined {
+  switch (goTypeOf(value)) {
+    case 'nil':
+      return '0';
+    case 'string':
+      return value as string;
+    case 'float64':
+      return formatFloatFixed6(numberValue(value));
+    case 'int64':
+      return formatInteger(numberValue(value));
+    default:
+      return undefined;
+  }
+}
+
+/** strings.Trim(s, " "): spaces only, not other whitespace. */
+function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text[start] === ' ') start++;
+  while (end > start && text[end - 1] === ' ') end--;
+  return text.slice(start, end);
+}

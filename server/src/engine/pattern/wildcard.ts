@@ -1,0 +1,60 @@
+// go-wildcard v1.0.3 `Match`, which Kyverno uses for every wildcard comparison: anchored, `*` matches
+// any run of characters (including none, `/`, `:` and `@`), `?` exactly one character (a Unicode code
+// point, since Go matches on runes), everything else literally and case-sensitively, no escaping.
+//
+// The library recurses on `*`, which is exponential on hostile patterns. This is the classic greedy
+// scan with a single backtrack point (the last `*` seen): it accepts the same language, runs in
+// O(|pattern| * |value|) worst case and linear time on typical input, and never recurses.
+
+export function wildcardMatch(pattern: string, value: string): boolean {
+  if (pattern === '') return value === '';
+  if (pattern === '*') return true;
+  const p = codePoints(pattern);
+  const s = codePoints(value);
+  let pi = 0;
+  let si = 0;
+  let starAt = -1; // index in p of the last `*` seen
+  let starMatched = 0; // index in s where that `*` currently stops consuming
+  while (si < s.length) {
+    if (pi < p.length && (p[pi] === s[si] || p[pi] === QUESTION) && p[pi] !== STAR) {
+      pi++;
+      si++;
+    } else if (pi < p.length && p[pi] === STAR) {
+      starAt = pi++;
+      starMatched = si;
+    } else if (starAt >= 0) {
+      // Let the last star swallow one more character and retry the rest of the pattern after it.
+      pi = starAt + 1;
+      si = ++starMatched;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === STAR) pi++;
+  return pi === p.length;
+}
+
+/** Kyverno's `wildcard.ContainsWildcard`: does the string contain `*` or `?`. */
+export function containsWildcard(text: string): boolean {
+  return text.includes('*') || text.includes('?');
+}
+
+const STAR = 0x2a;
+const QUESTION = 0x3f;
+
+function codePoints(text: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        out.push(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
+        i++;
+        continue;
+      }
+    }
+    out.push(c);
+  }
+  return out;
+}
