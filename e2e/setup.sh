@@ -27,7 +27,8 @@ done
 if ((${#missing[@]})); then
   log "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
+  # .ci/run has just updated the lists; anyone else gets a fresh update here.
+  [[ "${REGISTRY_GUARD_APT_UPDATED:-}" == 1 ]] || apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
 else
   log "apt packages already installed"
