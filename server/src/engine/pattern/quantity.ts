@@ -100,7 +100,8 @@ export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
   if (a.sign !== b.sign) return a.sign < b.sign ? -1 : 1;
   if (a.sign === 0) return 0;
   const magnitude = compareMagnitude(a.coefficient, a.exponent, b.coefficient, b.exponent);
-  return (a.sign === 1 ? magnitude : -magnitude) as -1 | 0 | 1;
+  if (magnitude === 0) return 0;
+  return a.sign === 1 ? magnitude : magnitude === 1 ? -1 : 1;
 }
 
 /** Compares c1 * 10^e1 with c2 * 10^e2 for positive coefficients without building huge powers. */
