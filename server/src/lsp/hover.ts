@@ -79,15 +79,16 @@ function referenceLines(image: string): string[] {
   if ('error' in parsed) return [`Not a valid image reference: ${parsed.error}`];
   const info = getImageInfo(image);
   if ('error' in info) return [`Kyverno cannot read this image reference: ${info.error}`];
-  const cell = (v: string | undefined) => (v === undefined || v === '' ? '—' : `\`${v}\``);
+  const cell = (v: string | undefined, implied = false) =>
+    v === undefined || v === '' ? '—' : implied ? `\`${v}\` (implied)` : `\`${v}\``;
   return [
     '| | |',
     '|---|---|',
-    `| Registry | ${cell(info.registry)} |`,
+    `| Registry | ${cell(info.registry, parsed.domain === '')} |`,
     `| Repository | ${cell(info.path)} |`,
-    `| Tag | ${cell(info.tag)} |`,
+    `| Tag | ${cell(info.tag, parsed.tag === undefined)} |`,
     `| Digest | ${cell(info.digest)} |`,
-    `| As Kyverno sees it | ${cell(info.referenceWithTag)} |`,
+    `| As Kyverno sees it | ${cell(info.reference)} |`,
   ];
 }
 

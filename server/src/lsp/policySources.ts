@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Location } from 'vscode-languageserver-protocol';
-import { mightContainPolicy, type PolicyStore } from '../engine/analysis';
+import type { YamlFile } from '../engine/yaml/model';
 import type { FileSystem } from './fileSystem';
 import type { OpenDocument } from './documents';
 import type { PolicySourceLocator } from './diagnostics';
@@ -24,6 +24,17 @@ export interface WorkspaceFolderConfig {
 }
 
 export type FileChange = 'created' | 'changed' | 'deleted';
+
+/** The part of the engine's PolicyStore this class drives. */
+export interface PolicyFiles {
+  readonly version: number;
+  /** Parses only texts that pass a cheap policy-kind check; returns whether the file holds a policy. */
+  setFile(file: string, content: string | YamlFile): boolean;
+  removeFile(file: string): void;
+  removeFilesUnder(prefix: string): void;
+  hasPolicyFile(file: string): boolean;
+  setAllowedRegistries(patterns: readonly string[]): void;
+}
 
 interface Folder {
   path: string;
@@ -44,7 +55,7 @@ export class PolicySources implements PolicySourceLocator {
   private lastVersion: number;
 
   constructor(
-    private readonly store: PolicyStore,
+    private readonly store: PolicyFiles,
     private readonly fs: FileSystem,
     private readonly openDocuments: { byKey(key: string): OpenDocument | undefined; all(): OpenDocument[] },
     private readonly log: Logger,
@@ -228,11 +239,12 @@ export class PolicySources implements PolicySourceLocator {
     }
     const text = await this.fs.readFile(key, MAX_POLICY_FILE_BYTES);
     if (this.openDocuments.byKey(key) !== undefined) return; // opened while we were reading: the buffer wins
-    if (text === undefined || !mightContainPolicy(text)) {
+    if (text === undefined) {
       this.forget(key);
       return;
     }
     try {
+      // setFile runs the cheap "kind: ClusterPolicy|Policy|PolicyException" text check before parsing anything.
       if (this.store.setFile(key, text)) this.diskText.set(key, text);
       else this.diskText.delete(key);
     } catch (error) {
