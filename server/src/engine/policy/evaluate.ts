@@ -1,0 +1,687 @@
+// Evaluation of validate rules on one resource, following Kyverno's engine (pkg/engine/engine.go
+// invokeRuleHandler and pkg/engine/handlers/validation/validate_resource.go): match, rule context,
+// preconditions, PolicyException, then deny / pattern / anyPattern / foreach, with Kyverno's messages.
+// Beyond Kyverno, every failing image or element is collected as a Violation; collecting never
+// changes a status or a message.
+
+import { extractImages } from '../image';
+import { evaluateConditions, jmespathSearch, substituteVariables, type EvalContext } from '../jmespath';
+import { evaluatePattern, wildcardMatch, type PatternOutcome } from '../pattern';
+import type { CompiledException, CompiledPolicy, CompiledRule, FailureActionOverride, ForeachSpec } from './compiled';
+import { rulesForKind } from './compiled';
+import { Locator, type Segments } from './locate';
+import { exceptionMatches, ruleMatches, type AdmissionInfo, type MatchEnv } from './match';
+import type { ResourceView } from './resource';
+import { isRecord, selectorMatches } from './selector';
+import type { FailureAction, RuleResult, RuleStatus, Violation } from './types';
+
+/** The `kyverno test` values file (cli.kyverno.io Values): variables for the JSON context. */
+export interface CliValues {
+  globalValues?: Record<string, unknown>;
+  policies?: {
+    name: string;
+    resources?: { name: string; values?: Record<string, unknown> }[];
+    rules?: { name: string; values?: Record<string, unknown> }[];
+  }[];
+}
+
+export interface EvaluateOptions {
+  /** Labels of each namespace, for namespaceSelector and failureActionOverrides. */
+  namespaceLabels?: Record<string, Record<string, string>>;
+  /**
+   * CLI-style values. When given, evaluation behaves as `kyverno test`: context entries that need a
+   * cluster (apiCall, configMap, imageRegistry, globalReference) are skipped and these values fill in.
+   */
+  values?: CliValues;
+  /** Admission user info (`kyverno test --userinfo`); absent in the editor. */
+  admissionInfo?: AdmissionInfo;
+}
+
+interface Outcome {
+  status: RuleStatus;
+  message: string;
+  violations: Violation[];
+}
+
+interface Target {
+  value: unknown;
+  path: Segments | undefined;
+}
+
+interface Scope {
+  ctx: EvalContext;
+  /** The element patterns apply to (elementScope), or undefined for the resource itself. */
+  element: Target | undefined;
+  nesting: number;
+}
+
+/** What every rule evaluation on one resource shares. */
+class ResourceRun {
+  readonly locator: Locator;
+  readonly matchEnv: MatchEnv;
+  readonly operation: string;
+  private images: { images: unknown } | { error: string } | undefined;
+
+  constructor(
+    readonly res: ResourceView,
+    readonly policy: CompiledPolicy,
+    readonly options: EvaluateOptions,
+    readonly exceptions: readonly CompiledException[],
+    readonly resourceValues: Record<string, unknown>,
+  ) {
+    this.locator = new Locator(res);
+    const op = resourceValues['request.operation'];
+    this.operation = op === 'UPDATE' || op === 'DELETE' ? op : 'CREATE';
+    this.matchEnv = {
+      operation: this.operation,
+      namespaceLabels: options.namespaceLabels?.[res.namespace] ?? {},
+      admission: options.admissionInfo,
+    };
+  }
+
+  get cliMode(): boolean {
+    return this.options.values !== undefined;
+  }
+
+  /** The JSON context for a rule, before rule context entries: request, images, CLI values. */
+  baseContext(object: Record<string, unknown>, usesImages: boolean): EvalContext {
+    const request: Record<string, unknown> = { object, operation: this.operation, namespace: this.res.namespace };
+    if (this.operation === 'UPDATE') request.oldObject = object;
+    const ctx: EvalContext = { request: request as EvalContext['request'], images: {} };
+    if (usesImages) {
+      const images = object === this.res.object ? this.imagesOfResource() : extractImages(object);
+      if ('error' in images) {
+        const message = images.error;
+        // Kyverno loads `images` lazily and fails every query that touches it.
+        Object.defineProperty(ctx, 'images', { enumerable: true, configurable: true, get: () => { throw new Error(message); } });
+      } else {
+        ctx.images = images.images;
+      }
+    }
+    for (const [key, value] of Object.entries(this.resourceValues)) setVariable(ctx, key, value);
+    return ctx;
+  }
+
+  private imagesOfResource(): { images: unknown } | { error: string } {
+    if (this.images === undefined) this.images = extractImages(this.res.object);
+    return this.images;
+  }
+
+  ruleValues(ruleName: string): Record<string, unknown> | undefined {
+    const p = this.options.values?.policies?.find((x) => x.name === this.policy.loaded.name);
+    return p?.rules?.find((r) => r.name === ruleName)?.values;
+  }
+}
+
+/** `AddVariable`: a dotted key sets a nested value, merging into what is there (copy on write). */
+export function setVariable(ctx: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let cur: Record<string, unknown> = ctx;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const next = cur[keys[i]];
+    const copy: Record<string, unknown> = isRecord(next) ? { ...next } : {};
+    cur[keys[i]] = copy;
+    cur = copy;
+  }
+  cur[keys[keys.length - 1]] = value;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function substitute(value: unknown, ctx: EvalContext): { value: unknown } | { error: string } {
+  try {
+    return { value: substituteVariables(value, ctx) };
+  } catch (err) {
+    return { error: errorText(err) };
+  }
+}
+
+function conditions(value: unknown, ctx: EvalContext): { result: boolean; message: string } | { error: string } {
+  try {
+    const r = evaluateConditions(value, ctx);
+    if ('error' in r) return { error: r.error };
+    return { result: r.result, message: r.messages.filter((m) => m !== '').join('; ') };
+  } catch (err) {
+    return { error: errorText(err) };
+  }
+}
+
+function ruleError(prefix: string, err: string): Outcome {
+  return { status: 'error', message: `${prefix}: ${err}`, violations: [] };
+}
+
+const OFFLINE_ENTRY: Record<string, string> = {
+  apiCall: 'an API call to the cluster',
+  configMap: 'a ConfigMap from the cluster',
+  imageRegistry: 'registry access',
+  globalReference: 'a GlobalContextEntry from the cluster',
+};
+
+/**
+ * Loads context entries into `ctx`. Kyverno loads entries lazily, so an entry that needs a cluster is
+ * only an error when the rule actually refers to it; `kyverno test` skips such entries altogether.
+ */
+function loadContext(entries: readonly unknown[], ctx: EvalContext, run: ResourceRun, referencingText: string): string | undefined {
+  for (const entry of entries) {
+    if (!isRecord(entry) || typeof entry.name !== 'string') continue;
+    const name = entry.name;
+    if (isRecord(entry.variable)) {
+      const r = variableEntry(name, entry.variable, ctx);
+      if ('error' in r) return r.error;
+      setVariable(ctx, name, r.value);
+      continue;
+    }
+    const needs = Object.keys(OFFLINE_ENTRY).find((k) => entry[k] !== undefined && entry[k] !== null);
+    if (needs === undefined) return `missing ConfigMap|APICall|ImageRegistry|Variable in context entry ${name}`;
+    if (run.cliMode || hasVariable(ctx, name)) continue;
+    if (mentions(referencingText, name)) {
+      return `context entry "${name}" needs ${OFFLINE_ENTRY[needs]} (${needs}) and cannot be evaluated offline`;
+    }
+  }
+  return undefined;
+}
+
+function hasVariable(ctx: Record<string, unknown>, dotted: string): boolean {
+  let cur: unknown = ctx;
+  for (const key of dotted.split('.')) {
+    if (!isRecord(cur) || !(key in cur)) return false;
+    cur = cur[key];
+  }
+  return true;
+}
+
+/** Whether `text` refers to variable `name` as a whole identifier. */
+function mentions(text: string, name: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(name, from);
+    if (at < 0) return false;
+    const before = at > 0 ? text[at - 1] : ' ';
+    const after = text[at + name.length] ?? ' ';
+    if (!/[A-Za-z0-9_$]/.test(before) && !/[A-Za-z0-9_$]/.test(after)) return true;
+    from = at + 1;
+  }
+}
+
+/** Kyverno `loaders/variable.go`. */
+function variableEntry(name: string, variable: Record<string, unknown>, ctx: EvalContext): { value: unknown } | { error: string } {
+  let path = '';
+  if (typeof variable.jmesPath === 'string' && variable.jmesPath !== '') {
+    const p = substitute(variable.jmesPath, ctx);
+    if ('error' in p) return { error: `failed to substitute variables in context entry ${name} ${variable.jmesPath}: ${p.error}` };
+    path = String(p.value);
+  }
+  let defaultValue: unknown;
+  if (variable.default !== undefined && variable.default !== null) {
+    const d = substitute(variable.default, ctx);
+    if ('error' in d) return { error: `failed to substitute variables in context entry ${name} ${JSON.stringify(variable.default)}: ${d.error}` };
+    defaultValue = d.value;
+  }
+  let output: unknown = defaultValue;
+  if (variable.value !== undefined && variable.value !== null) {
+    const v = substitute(variable.value, ctx);
+    if ('error' in v) return { error: `failed to substitute variables in context entry ${name} ${JSON.stringify(variable.value)}: ${v.error}` };
+    if (path !== '') {
+      try {
+        output = jmespathSearch(path, v.value);
+      } catch (err) {
+        if (defaultValue === undefined) return { error: `failed to apply jmespath ${path} to variable ${JSON.stringify(v.value)}: ${errorText(err)}` };
+      }
+    } else {
+      output = v.value;
+    }
+  } else if (path !== '') {
+    try {
+      const r = jmespathSearch(path, ctx);
+      if (r !== null && r !== undefined) output = r;
+    } catch (err) {
+      if (defaultValue === undefined) return { error: `failed to apply jmespath ${path} to variable ${errorText(err)}` };
+    }
+  }
+  if (output === null || output === undefined) return { error: `unable to add context entry for variable ${name} since it evaluated to nil` };
+  return { value: output };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The validator: one per rule, and one per foreach element (nesting).
+
+interface ValidatorSpec {
+  context: readonly unknown[];
+  contextText: string;
+  preconditions: unknown;
+  pattern?: unknown;
+  anyPattern?: unknown[];
+  /** Present (possibly undefined conditions) when the form is deny. */
+  deny?: { conditions: unknown };
+  foreach?: ForeachSpec[];
+}
+
+class Validator {
+  constructor(
+    private readonly run: ResourceRun,
+    private readonly rule: CompiledRule,
+    private readonly message: string | undefined,
+  ) {}
+
+  /** `validator.validate`; undefined when Kyverno returns no response. */
+  validate(spec: ValidatorSpec, scope: Scope, collect: boolean): Outcome | undefined {
+    const error = loadContext(spec.context, scope.ctx, this.run, spec.contextText);
+    if (error !== undefined) return ruleError('failed to load context', error);
+    if (spec.preconditions !== undefined && spec.preconditions !== null) {
+      const pre = conditions(spec.preconditions, scope.ctx);
+      if ('error' in pre) return ruleError('failed to evaluate preconditions', pre.error);
+      if (!pre.result) return { status: 'skip', message: joinNonEmpty(['preconditions not met', pre.message], '; '), violations: [] };
+    }
+    if (spec.deny !== undefined) return this.deny(spec.deny.conditions, scope.ctx);
+    if (spec.pattern !== undefined || spec.anyPattern !== undefined) return this.patterns(spec, scope);
+    if (spec.foreach !== undefined) return this.foreach(spec.foreach, scope, collect);
+    return undefined;
+  }
+
+  private deny(conditionsValue: unknown, ctx: EvalContext): Outcome {
+    const r = conditions(conditionsValue, ctx);
+    if ('error' in r) return ruleError('failed to check deny conditions', r.error);
+    if (!r.result) return { status: 'pass', message: `validation rule '${this.rule.name}' passed.`, violations: [] };
+    return { status: 'fail', message: this.denyMessage(r.message, ctx), violations: [] };
+  }
+
+  private denyMessage(conditionMessage: string, ctx: EvalContext): string {
+    if (this.message === undefined && conditionMessage === '') return `validation error: rule ${this.rule.name} failed`;
+    const s = joinNonEmpty([this.message ?? '', conditionMessage], '; ');
+    const raw = substitute(s, ctx);
+    if ('error' in raw) return conditionMessage;
+    return typeof raw.value === 'string' ? raw.value : "the produced message didn't resolve to a string, check your policy definition.";
+  }
+
+  private patterns(spec: ValidatorSpec, scope: Scope): Outcome {
+    const target = scope.element ?? { value: this.run.res.object, path: [] };
+    const base = target.path ?? [];
+    if (spec.pattern !== undefined) {
+      const p = needsSubstitution(spec.pattern) ? substitute(spec.pattern, scope.ctx) : { value: spec.pattern };
+      if ('error' in p) return ruleError('variable substitution failed', p.error);
+      const o = evaluatePattern(target.value, p.value, { collectAll: true });
+      return this.patternOutcome(o, scope.ctx, base);
+    }
+    const any = needsSubstitution(spec.anyPattern) ? substitute(spec.anyPattern, scope.ctx) : { value: spec.anyPattern };
+    if ('error' in any) return ruleError('variable substitution failed', any.error);
+    if (!Array.isArray(any.value)) return ruleError('failed to deserialize anyPattern, expected type array', 'not a list');
+    const failed: string[] = [];
+    const skipped: string[] = [];
+    const violations: Violation[] = [];
+    for (let idx = 0; idx < any.value.length; idx++) {
+      const o = evaluatePattern(target.value, any.value[idx], { collectAll: true });
+      if (o.status === 'pass') return { status: 'pass', message: `validation rule '${this.rule.name}' anyPattern[${idx}] passed.`, violations: [] };
+      if (o.status === 'skip') {
+        skipped.push(`rule ${this.rule.name}[${idx}] skipped: ${o.message}`);
+      } else {
+        failed.push(o.path === '' ? `rule ${this.rule.name}[${idx}] failed: ${o.message}` : `rule ${this.rule.name}[${idx}] failed at path ${o.path}`);
+        for (const f of o.failures) violations.push(this.run.locator.fromKyvernoPath(f, base, idx));
+      }
+    }
+    if (skipped.length > 0 && failed.length === 0) return { status: 'skip', message: skipped.join(' '), violations: [] };
+    if (failed.length > 0) return { status: 'fail', message: this.anyPatternMessage(failed.join(' ')), violations };
+    return { status: 'pass', message: this.message ?? '', violations: [] };
+  }
+
+  private patternOutcome(o: PatternOutcome, ctx: EvalContext, base: Segments): Outcome {
+    switch (o.status) {
+      case 'pass':
+        return { status: 'pass', message: `validation rule '${this.rule.name}' passed.`, violations: [] };
+      case 'skip':
+        return { status: 'skip', message: o.message, violations: [] };
+      case 'error':
+        return { status: 'error', message: this.errorMessage(o.message, '', ctx), violations: [] };
+      case 'fail':
+        return {
+          status: 'fail',
+          message: this.errorMessage(o.message, o.path, ctx),
+          violations: o.failures.map((f) => this.run.locator.fromKyvernoPath(f, base)),
+        };
+    }
+  }
+
+  /** `buildErrorMessage`. */
+  private errorMessage(err: string, path: string, ctx: EvalContext): string {
+    const name = this.rule.name;
+    if (this.message === undefined) {
+      return path !== '' ? `validation error: rule ${name} failed at path ${path}` : `validation error: rule ${name} execution error: ${err}`;
+    }
+    const raw = substitute(this.message, ctx);
+    if ('error' in raw) return `validation error: variables substitution error in rule ${name} execution error: ${err}`;
+    let msg = typeof raw.value === 'string' ? raw.value : JSON.stringify(raw.value);
+    if (!msg.endsWith('.')) msg += '.';
+    return path !== '' ? `validation error: ${msg} rule ${name} failed at path ${path}` : `validation error: ${msg} rule ${name} execution error: ${err}`;
+  }
+
+  /** `buildAnyPatternErrorMessage`: the rule message is used as written. */
+  private anyPatternMessage(errors: string): string {
+    if (this.message === undefined) return `validation error: ${errors}`;
+    if (this.message.endsWith('.')) return `validation error: ${this.message} ${errors}`;
+    return `validation error: ${this.message}. ${errors}`;
+  }
+
+  /** `validateForEach`: undefined (no rule response) when no element was processed. */
+  private foreach(list: readonly ForeachSpec[], scope: Scope, collect: boolean): Outcome | undefined {
+    let applyCount = 0;
+    let decided: Outcome | undefined;
+    for (const fe of list) {
+      let elements: unknown;
+      try {
+        elements = jmespathSearch(fe.list, scope.ctx);
+      } catch {
+        continue;
+      }
+      const items = Array.isArray(elements) ? elements : [elements];
+      const [resp, count] = this.elements(fe, items, scope, collect);
+      if (decided === undefined) {
+        if (resp.status !== 'pass') {
+          decided = resp;
+          if (!collect) return decided;
+          continue;
+        }
+        applyCount += count;
+      } else {
+        decided.violations.push(...resp.violations);
+      }
+    }
+    if (decided !== undefined) return decided;
+    if (applyCount === 0) return undefined;
+    return { status: 'pass', message: 'rule passed', violations: [] };
+  }
+
+  /** `validateElements`; with `collect`, keeps going after the decisive element to gather violations. */
+  private elements(fe: ForeachSpec, items: readonly unknown[], scope: Scope, collect: boolean): [Outcome, number] {
+    let applyCount = 0;
+    let decided: Outcome | undefined;
+    const seenStrings = new Map<string, number>();
+    const spec: ValidatorSpec = {
+      context: fe.context,
+      contextText: JSON.stringify({ ...fe, context: undefined }),
+      preconditions: fe.preconditions,
+      pattern: fe.pattern,
+      anyPattern: fe.anyPattern,
+      deny: fe.deny,
+      foreach: fe.foreach,
+    };
+    for (let index = 0; index < items.length; index++) {
+      const element = items[index];
+      if (element === null || element === undefined) continue;
+      const occurrence = typeof element === 'string' ? (seenStrings.get(element) ?? 0) : 0;
+      if (typeof element === 'string') seenStrings.set(element, occurrence + 1);
+      const isMap = isRecord(element);
+      if (fe.elementScope === true && !isMap) {
+        const err = ruleError('failed to process foreach', `cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=${goTypeOf(element)}`);
+        return [decided ?? err, applyCount];
+      }
+      const scoped = fe.elementScope ?? isMap;
+      const ctx: EvalContext = {
+        ...scope.ctx,
+        element,
+        elementIndex: index,
+        [`element${scope.nesting}`]: element,
+        [`elementIndex${scope.nesting}`]: index,
+      };
+      const target: Target | undefined = scoped ? { value: element, path: this.run.locator.pathOf(element) } : scope.element;
+      const r = new Validator(this.run, this.rule, this.message).validate(spec, { ctx, element: target, nesting: scope.nesting + 1 }, collect);
+      if (r === undefined || r.status === 'skip') continue;
+      if (r.status === 'fail' && r.violations.length === 0) r.violations.push(this.run.locator.elementViolation(element, occurrence));
+      if (decided !== undefined) {
+        if (r.status === 'fail') decided.violations.push(...r.violations);
+        continue;
+      }
+      if (r.status !== 'pass') {
+        if (r.status === 'error' && index < items.length - 1) continue;
+        decided = { status: r.status, message: `validation failure: ${r.message}`, violations: r.violations };
+        if (!collect) return [decided, applyCount];
+        continue;
+      }
+      applyCount++;
+    }
+    return [decided ?? { status: 'pass', message: '', violations: [] }, applyCount];
+  }
+}
+
+function goTypeOf(v: unknown): string {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  if (Array.isArray(v)) return '[]interface {}';
+  return 'map[string]interface {}';
+}
+
+function joinNonEmpty(parts: readonly string[], sep: string): string {
+  return parts.filter((p) => p !== '').join(sep);
+}
+
+function needsSubstitution(value: unknown): boolean {
+  return value !== undefined && JSON.stringify(value).includes('{{');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failure action (§5.2): rule overrides by namespace → rule failureAction → spec overrides → spec action.
+
+function isEnforce(action: string | undefined): boolean {
+  return action === 'Enforce' || action === 'enforce';
+}
+
+function isValidAction(action: string): boolean {
+  return action === 'Enforce' || action === 'enforce' || action === 'Audit' || action === 'audit';
+}
+
+function overrideApplies(o: FailureActionOverride, namespace: string, labels: Record<string, string>): boolean {
+  if (!isValidAction(o.action)) return false;
+  if (o.namespaces === undefined) return o.namespaceSelector === undefined || selectorMatches(o.namespaceSelector, labels);
+  return o.namespaces.some((ns) => wildcardMatch(ns, namespace) && (o.namespaceSelector === undefined || selectorMatches(o.namespaceSelector, labels)));
+}
+
+export function resolveFailureAction(policy: CompiledPolicy, rule: CompiledRule, namespace: string, labels: Record<string, string>): FailureAction {
+  const v = rule.validate;
+  if (v !== undefined) {
+    for (const o of v.failureActionOverrides) if (overrideApplies(o, namespace, labels)) return isEnforce(o.action) ? 'Enforce' : 'Audit';
+    if (v.failureAction !== undefined) return isEnforce(v.failureAction) ? 'Enforce' : 'Audit';
+  }
+  for (const o of policy.failureActionOverrides) if (overrideApplies(o, namespace, labels)) return isEnforce(o.action) ? 'Enforce' : 'Audit';
+  return isEnforce(policy.validationFailureAction) ? 'Enforce' : 'Audit';
+}
+
+// ---------------------------------------------------------------------------------------------
+// One policy on one resource.
+
+export function evaluatePolicy(
+  policy: CompiledPolicy,
+  res: ResourceView,
+  documentIndex: number,
+  options: EvaluateOptions,
+  exceptions: readonly CompiledException[],
+): RuleResult[] {
+  // A namespaced Policy applies only in its own namespace (MatchPolicyContext).
+  if (policy.namespaced && (res.namespace === '' || res.namespace !== policy.loaded.namespace)) return [];
+  const rules = rulesForKind(policy, res.kind);
+  let run: ResourceRun | undefined;
+  const out: RuleResult[] = [];
+  for (const rule of rules) {
+    if (!rule.hasValidate || rule.validate === undefined) continue;
+    run ??= new ResourceRun(res, policy, options, exceptions, resourceValues(options.values, policy.loaded.name, res.name));
+    if (!ruleMatches(rule.match, rule.exclude, res, run.matchEnv)) continue;
+    const result = evaluateRule(run, rule, documentIndex);
+    if (result === undefined) continue;
+    out.push(result);
+    if (policy.applyOne && (result.status === 'pass' || result.status === 'fail')) break;
+  }
+  return out;
+}
+
+function resourceValues(values: CliValues | undefined, policy: string, resource: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(values?.globalValues ?? {}) };
+  for (const p of values?.policies ?? []) {
+    if (p.name !== policy) continue;
+    for (const r of p.resources ?? []) if (r.name === resource) Object.assign(out, r.values ?? {});
+  }
+  return out;
+}
+
+function ruleContext(run: ResourceRun, rule: CompiledRule, object: Record<string, unknown>): EvalContext {
+  const ctx = run.baseContext(object, rule.text.includes('images'));
+  for (const [key, value] of Object.entries(run.ruleValues(rule.name) ?? {})) setVariable(ctx, key, value);
+  return ctx;
+}
+
+function validatorSpec(rule: CompiledRule): ValidatorSpec {
+  const v = rule.validate;
+  return {
+    // The engine loaded the rule context and checked preconditions already (invokeRuleHandler).
+    context: [],
+    contextText: '',
+    preconditions: undefined,
+    pattern: v?.pattern,
+    anyPattern: v?.anyPattern,
+    deny: v?.form === 'deny' ? { conditions: v.deny } : undefined,
+    foreach: v?.foreach,
+  };
+}
+
+function evaluateRule(run: ResourceRun, rule: CompiledRule, documentIndex: number): RuleResult | undefined {
+  const policy = run.policy;
+  const res = run.res;
+  const v = rule.validate;
+  if (v === undefined) return undefined;
+  const action = resolveFailureAction(policy, rule, res.namespace, run.matchEnv.namespaceLabels);
+  const ctx = ruleContext(run, rule, res.object);
+  const outcome = ((): Outcome | undefined => {
+    const contextError = loadContext(rule.context, ctx, run, textWithoutContext(rule));
+    if (contextError !== undefined) return ruleError('failed to load context', contextError);
+    if (rule.preconditions !== undefined && rule.preconditions !== null) {
+      const pre = conditions(rule.preconditions, ctx);
+      if ('error' in pre) return ruleError('failed to evaluate preconditions', pre.error);
+      if (!pre.result) return { status: 'skip', message: joinNonEmpty(['preconditions not met', pre.message], '; '), violations: [] };
+    }
+    const excepted = matchingExceptions(run, rule, ctx);
+    if (excepted.length > 0) {
+      return { status: 'skip', message: `rule is skipped due to policy exceptions${excepted.map((e) => e.loaded.key).join(', ')}`, violations: [] };
+    }
+    const validator = new Validator(run, rule, v.message);
+    const o = validator.validate(validatorSpec(rule), { ctx, element: undefined, nesting: 0 }, true);
+    if (o === undefined) return undefined;
+    if (o.status === 'fail' && v.form === 'deny') o.violations = denyCulprits(run, rule, validator);
+    return allowExistingViolations(run, rule, o);
+  })();
+  if (outcome === undefined) return undefined;
+  if ((outcome.status === 'fail' || outcome.status === 'error') && outcome.violations.length === 0) {
+    outcome.violations.push(run.locator.kindViolation(outcome.status === 'error' ? outcome.message : undefined));
+  }
+  const result: RuleResult = {
+    policy: policy.loaded.key,
+    rule: rule.name,
+    resource: { apiVersion: res.apiVersion, kind: res.kind, namespace: res.namespace, name: res.name, documentIndex, kindStart: res.kindStart, kindEnd: res.kindEnd },
+    status: outcome.status,
+    action,
+    message: outcome.message,
+    violations: dedupe(outcome.violations),
+  };
+  if (rule.source !== undefined) result.ruleSource = rule.source;
+  if (v.message !== undefined) {
+    const m = substitute(v.message, ctx);
+    result.ruleMessage = 'value' in m && typeof m.value === 'string' ? m.value : v.message;
+  }
+  return result;
+}
+
+function textWithoutContext(rule: CompiledRule): string {
+  return rule.context.length === 0 ? rule.text : rule.text.replace(JSON.stringify(rule.context), '');
+}
+
+/**
+ * On UPDATE (only reachable through CLI values), an Enforce rule that fails on both the new and the old
+ * object is skipped. The CLI uses the resource itself as the old object, so a failure always repeats.
+ */
+function allowExistingViolations(run: ResourceRun, rule: CompiledRule, o: Outcome): Outcome {
+  if (run.operation !== 'UPDATE' || o.status !== 'fail') return o;
+  const action = rule.validate?.failureAction ?? run.policy.validationFailureAction;
+  if (!isEnforce(action)) return o;
+  const raw = rule.text.includes('"allowExistingViolations":false');
+  if (raw) return o;
+  return { status: 'skip', message: 'skipping the rule evaluation as pre-existing violations are allowed', violations: [] };
+}
+
+function matchingExceptions(run: ResourceRun, rule: CompiledRule, ctx: EvalContext): CompiledException[] {
+  const out: CompiledException[] = [];
+  for (const ex of run.exceptions) {
+    const names = ex.entries.some((e) => e.policyName === run.policy.loaded.key && e.ruleNames.some((r) => wildcardMatch(r, rule.name)));
+    if (!names || !exceptionMatches(ex.match, run.res, run.matchEnv)) continue;
+    if (ex.conditions !== undefined && ex.conditions !== null) {
+      const c = conditions(ex.conditions, ctx);
+      if ('error' in c || !c.result) continue;
+    }
+    out.push(ex);
+  }
+  return out;
+}
+
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+
+const POD_SPEC: Readonly<Record<string, Segments>> = {
+  Pod: ['spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+function podSpecPath(kind: string): Segments {
+  return POD_SPEC[kind] ?? ['spec', 'template', 'spec'];
+}
+
+/**
+ * The images a failing deny rule objects to: the rule is re-evaluated on copies of the resource that
+ * keep a single container; containers whose copy still fails are the culprits. When none is (the
+ * condition is about the Pod as a whole), the violation points at the resource's kind.
+ */
+function denyCulprits(run: ResourceRun, rule: CompiledRule, validator: Validator): Violation[] {
+  const text = rule.text;
+  if (!/images|containers|image/.test(text)) return [];
+  const specPath = podSpecPath(run.res.kind);
+  const podSpec = valueAtPath(run.res.object, specPath);
+  if (!isRecord(podSpec)) return [];
+  const culprits: Violation[] = [];
+  for (const list of CONTAINER_LISTS) {
+    const containers = podSpec[list];
+    if (!Array.isArray(containers)) continue;
+    for (let i = 0; i < containers.length; i++) {
+      const single: Record<string, unknown> = { ...podSpec };
+      for (const other of CONTAINER_LISTS) if (Array.isArray(podSpec[other])) single[other] = [];
+      single[list] = [containers[i]];
+      const object = withValueAt(run.res.object, specPath, single);
+      const ctx = ruleContext(run, rule, object);
+      if (loadContext(rule.context, ctx, run, textWithoutContext(rule)) !== undefined) return [];
+      const o = validator.validate(validatorSpec(rule), { ctx, element: undefined, nesting: 0 }, false);
+      if (o?.status === 'fail') {
+        const c = containers[i];
+        const segs = [...specPath, list, i];
+        culprits.push(run.locator.at(isRecord(c) && typeof c.image === 'string' ? [...segs, 'image'] : segs));
+      }
+    }
+  }
+  return culprits;
+}
+
+function valueAtPath(root: unknown, segs: Segments): unknown {
+  let cur = root;
+  for (const s of segs) cur = isRecord(cur) ? cur[String(s)] : undefined;
+  return cur;
+}
+
+function withValueAt(root: Record<string, unknown>, segs: Segments, value: unknown): Record<string, unknown> {
+  if (segs.length === 0) return value as Record<string, unknown>;
+  const [head, ...rest] = segs;
+  const child = root[String(head)];
+  return { ...root, [String(head)]: rest.length === 0 ? value : withValueAt(isRecord(child) ? child : {}, rest, value) };
+}
+
+function dedupe(violations: Violation[]): Violation[] {
+  const seen = new Set<string>();
+  return violations.filter((v) => {
+    const key = `${v.start}:${v.end}:${v.alternative ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,177 @@
+// Maps Kyverno paths ("/spec/containers/1/image/") and evaluated values (foreach elements) back to
+// source ranges in the evaluated YAML document.
+
+import { nodeAtPath, type YNode } from '../yaml/model';
+import { deref, type ResourceView } from './resource';
+import { isRecord } from './selector';
+import type { Violation } from './types';
+
+export type Segments = (string | number)[];
+
+export class Locator {
+  private identity: Map<object, Segments> | undefined;
+
+  constructor(private readonly res: ResourceView) {}
+
+  get root(): YNode | null {
+    return this.res.doc.contents;
+  }
+
+  kindViolation(detail?: string, path = ''): Violation {
+    const v: Violation = { path, start: this.res.kindStart, end: this.res.kindEnd };
+    if (detail !== undefined) v.detail = detail;
+    return v;
+  }
+
+  /** Typed segments for a Kyverno path below `base`: numbers where the object holds a list. */
+  segmentsOf(kyvernoPath: string, base: Segments = []): Segments {
+    const segs: Segments = [...base];
+    let cur: unknown = valueAt(this.res.object, base);
+    for (const raw of kyvernoPath.split('/')) {
+      if (raw === '') continue;
+      if (Array.isArray(cur) && /^\d+$/.test(raw)) {
+        const i = Number(raw);
+        segs.push(i);
+        cur = cur[i];
+      } else {
+        segs.push(raw);
+        cur = isRecord(cur) ? cur[raw] : undefined;
+      }
+    }
+    return segs;
+  }
+
+  /** Kyverno path string for segments, with the trailing slash Kyverno prints. */
+  static pathText(segs: Segments): string {
+    return segs.length === 0 ? '/' : `/${segs.join('/')}/`;
+  }
+
+  fromKyvernoPath(kyvernoPath: string, base: Segments = [], alternative?: number): Violation {
+    const segs = this.segmentsOf(kyvernoPath, base);
+    const v = this.at(segs);
+    if (alternative !== undefined) v.alternative = alternative;
+    return v;
+  }
+
+  /** A violation at the node for `segs`, or at the deepest existing ancestor's key, or at `kind`. */
+  at(segs: Segments): Violation {
+    const path = Locator.pathText(segs);
+    const node = deref(nodeAtPath(this.root, segs) ?? null);
+    if (node !== null) {
+      if (node.kind === 'scalar') {
+        const v: Violation = { path, start: node.valueStart, end: node.valueEnd };
+        if (segs[segs.length - 1] === 'image' && typeof node.value === 'string') v.image = node.value;
+        return v;
+      }
+      const range = this.collectionRange(segs, node);
+      if (range !== undefined) return { path, ...range };
+      return this.kindViolation(undefined, path);
+    }
+    for (let n = segs.length - 1; n > 0; n--) {
+      const prefix = segs.slice(0, n);
+      const anc = deref(nodeAtPath(this.root, prefix) ?? null);
+      if (anc === null) continue;
+      const range = anc.kind === 'scalar' ? { start: anc.valueStart, end: anc.valueEnd } : this.collectionRange(prefix, anc);
+      if (range !== undefined) return { path, ...range };
+      break;
+    }
+    return this.kindViolation(undefined, path);
+  }
+
+  /** A mapping entry's key; for a list item, the item's `image` (or `name`, or first) value. */
+  private collectionRange(segs: Segments, node: YNode): { start: number; end: number } | undefined {
+    const key = this.keyNode(segs);
+    if (key !== undefined) return { start: key.start, end: key.end };
+    if (node.kind === 'map') {
+      for (const wanted of ['image', 'name']) {
+        const child = this.childOf(node, wanted);
+        if (child !== undefined && child.kind === 'scalar') return { start: child.valueStart, end: child.valueEnd };
+      }
+      const first = node.items[0] !== undefined ? deref(node.items[0].key) : null;
+      if (first !== null) return { start: first.start, end: first.end };
+    }
+    return undefined;
+  }
+
+  private childOf(map: YNode, key: string): YNode | undefined {
+    if (map.kind !== 'map') return undefined;
+    for (const pair of map.items) {
+      const k = deref(pair.key);
+      if (k !== null && k.kind === 'scalar' && String(k.value) === key) return deref(pair.value) ?? undefined;
+    }
+    return undefined;
+  }
+
+  private keyNode(segs: Segments): YNode | undefined {
+    const last = segs[segs.length - 1];
+    if (typeof last !== 'string') return undefined;
+    const parent = deref(nodeAtPath(this.root, segs.slice(0, -1)) ?? null);
+    if (parent === null || parent.kind !== 'map') return undefined;
+    for (const pair of parent.items) {
+      const k = deref(pair.key);
+      if (k !== null && k.kind === 'scalar' && String(k.value) === last) return k;
+    }
+    return undefined;
+  }
+
+  /** Where an evaluated object or list (e.g. a foreach element) sits in the resource, by identity. */
+  pathOf(value: unknown): Segments | undefined {
+    if (typeof value !== 'object' || value === null) return undefined;
+    if (this.identity === undefined) {
+      this.identity = new Map();
+      indexObjects(this.res.object, [], this.identity);
+    }
+    return this.identity.get(value);
+  }
+
+  /**
+   * Where a string element sits: the `occurrence`-th string leaf with this value, preferring `image`
+   * fields (foreach lists such as `containers[].image` yield bare strings).
+   */
+  pathOfString(value: string, occurrence: number): Segments | undefined {
+    const images: Segments[] = [];
+    const others: Segments[] = [];
+    collectStrings(this.res.object, [], value, images, others);
+    const all = [...images, ...others];
+    return all[Math.min(occurrence, all.length - 1)];
+  }
+
+  /** The violation for a failing foreach element: its image when it has one, else the element itself. */
+  elementViolation(element: unknown, occurrence: number): Violation {
+    if (typeof element === 'string') {
+      const segs = this.pathOfString(element, occurrence);
+      return segs !== undefined ? this.at(segs) : this.kindViolation();
+    }
+    const segs = this.pathOf(element);
+    if (segs === undefined) return this.kindViolation();
+    if (isRecord(element) && typeof element.image === 'string') return this.at([...segs, 'image']);
+    return this.at(segs);
+  }
+}
+
+export function valueAt(root: unknown, segs: Segments): unknown {
+  let cur = root;
+  for (const s of segs) {
+    if (Array.isArray(cur) && typeof s === 'number') cur = cur[s];
+    else if (isRecord(cur)) cur = cur[String(s)];
+    else return undefined;
+  }
+  return cur;
+}
+
+function indexObjects(value: unknown, path: Segments, into: Map<object, Segments>): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (into.has(value)) return;
+  into.set(value, path);
+  if (Array.isArray(value)) value.forEach((v, i) => indexObjects(v, [...path, i], into));
+  else for (const [k, v] of Object.entries(value)) indexObjects(v, [...path, k], into);
+}
+
+function collectStrings(value: unknown, path: Segments, wanted: string, images: Segments[], others: Segments[]): void {
+  if (typeof value === 'string') {
+    if (value === wanted) (path[path.length - 1] === 'image' ? images : others).push(path);
+    return;
+  }
+  if (Array.isArray(value)) value.forEach((v, i) => collectStrings(v, [...path, i], wanted, images, others));
+  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) collectStrings(v, [...path, k], wanted, images, others);
+}

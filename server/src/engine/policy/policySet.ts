@@ -1,0 +1,63 @@
+// The facade other layers use: an immutable, precompiled set of policies and exceptions, and the
+// evaluation of one parsed YAML document against it.
+
+import type { ParsedDocument, YamlFile } from '../yaml/model';
+import { policyKinds, type CompiledException, type CompiledPolicy } from './compiled';
+import { evaluatePolicy, type EvaluateOptions } from './evaluate';
+import { isPolicyDocument, loadDocuments } from './load';
+import { resourceView, topLevelScalar } from './resource';
+import type { LoadedException, LoadedPolicy, PolicyLoadError, RuleResult } from './types';
+
+const CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob'];
+
+export class PolicySet {
+  readonly errors: readonly PolicyLoadError[];
+  readonly policies: readonly LoadedPolicy[];
+  readonly exceptions: readonly LoadedException[];
+  /** @internal */
+  readonly compiled: readonly CompiledPolicy[];
+  /** @internal */
+  readonly compiledExceptions: readonly CompiledException[];
+  /** Kind names some rule may match; undefined when some rule matches any kind. */
+  private readonly kinds: ReadonlySet<string> | undefined;
+
+  private constructor(compiled: CompiledPolicy[], exceptions: CompiledException[], errors: PolicyLoadError[]) {
+    this.compiled = compiled;
+    this.compiledExceptions = exceptions;
+    this.errors = errors;
+    this.policies = compiled.map((p) => p.loaded);
+    this.exceptions = exceptions.map((e) => e.loaded);
+    const kinds = new Set<string>();
+    let any = false;
+    for (const p of compiled) for (const k of policyKinds(p, CONTROLLERS)) (k === '*' ? (any = true) : kinds.add(k));
+    this.kinds = any ? undefined : kinds;
+  }
+
+  static fromDocuments(docs: readonly { file: string; yaml: YamlFile }[]): PolicySet {
+    const loaded = loadDocuments(docs);
+    return new PolicySet(loaded.policies, loaded.exceptions, loaded.errors);
+  }
+
+  static readonly empty: PolicySet = new PolicySet([], [], []);
+
+  /** Cheap test on the kind name alone: false means no rule can match a resource of this kind. */
+  mayMatchKind(kind: string): boolean {
+    return this.compiled.length > 0 && (this.kinds === undefined || this.kinds.has(kind));
+  }
+}
+
+/**
+ * One RuleResult per (policy, evaluated rule, resource) for every rule that matched, passes included;
+ * [] for documents no rule applies to (those cost one look at the `kind` key). Offsets are relative to
+ * the document.
+ */
+export function evaluateParsedDocument(set: PolicySet, doc: ParsedDocument, options: EvaluateOptions = {}, documentIndex = 0): RuleResult[] {
+  if (set.compiled.length === 0 || doc.contents === null) return [];
+  const kind = topLevelScalar(doc.contents, 'kind');
+  if (kind === undefined || typeof kind.value !== 'string' || !set.mayMatchKind(kind.value)) return [];
+  const res = resourceView(doc);
+  if (res === undefined || isPolicyDocument(res.source)) return [];
+  const results: RuleResult[] = [];
+  for (const policy of set.compiled) results.push(...evaluatePolicy(policy, res, documentIndex, options, set.compiledExceptions));
+  return results;
+}

@@ -1,0 +1,70 @@
+// What evaluation needs to know about one Kubernetes object in a YAML document.
+
+import type { ParsedDocument, YNode, YScalar } from '../yaml/model';
+import { groupVersionKind, isClusterScopedKind, type GroupVersionKind } from './kinds';
+import { isRecord, stringMap } from './selector';
+
+export interface ResourceView {
+  /** The object as admission would see it: the document's value with `metadata.namespace` defaulted. */
+  object: Record<string, unknown>;
+  /** The document's own value (toJS), unchanged. */
+  source: Record<string, unknown>;
+  doc: ParsedDocument;
+  apiVersion: string;
+  kind: string;
+  gvk: GroupVersionKind;
+  name: string;
+  generateName: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  kindStart: number;
+  kindEnd: number;
+}
+
+/** Reads `kind` straight from the syntax tree, so documents no policy cares about are never converted. */
+export function topLevelScalar(root: YNode | null, key: string): YScalar | undefined {
+  const map = deref(root);
+  if (map === null || map.kind !== 'map') return undefined;
+  for (const pair of map.items) {
+    const k = deref(pair.key);
+    if (k !== null && k.kind === 'scalar' && k.value === key) {
+      const v = deref(pair.value);
+      return v !== null && v.kind === 'scalar' ? v : undefined;
+    }
+  }
+  return undefined;
+}
+
+export function deref(node: YNode | null | undefined): YNode | null {
+  let n = node ?? null;
+  for (let hops = 0; n !== null && n.kind === 'alias' && hops < 64; hops++) n = n.target;
+  return n !== null && n.kind === 'alias' ? null : n;
+}
+
+export function resourceView(doc: ParsedDocument): ResourceView | undefined {
+  const kindNode = topLevelScalar(doc.contents, 'kind');
+  if (kindNode === undefined || typeof kindNode.value !== 'string' || kindNode.value === '') return undefined;
+  const value = doc.toJS();
+  if (!isRecord(value)) return undefined;
+  return viewOf(value, doc, kindNode.valueStart, kindNode.valueEnd);
+}
+
+export function viewOf(value: Record<string, unknown>, doc: ParsedDocument, kindStart: number, kindEnd: number): ResourceView | undefined {
+  const kind = typeof value.kind === 'string' ? value.kind : '';
+  if (kind === '') return undefined;
+  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  const name = typeof metadata.name === 'string' ? metadata.name : '';
+  const generateName = typeof metadata.generateName === 'string' ? metadata.generateName : '';
+  let namespace = typeof metadata.namespace === 'string' ? metadata.namespace : '';
+  let object = value;
+  if (namespace === '' && !isClusterScopedKind(kind)) {
+    namespace = 'default';
+    object = { ...value, metadata: { ...metadata, namespace } };
+  }
+  return {
+    object, source: value, doc, apiVersion, kind, gvk: groupVersionKind(apiVersion, kind), name, generateName, namespace,
+    labels: stringMap(metadata.labels), annotations: stringMap(metadata.annotations), kindStart, kindEnd,
+  };
+}
