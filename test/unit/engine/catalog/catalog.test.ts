@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   catalog, catalogEntries, catalogInfo, planRewrite, rankCandidates, rewriteCandidates, validateCatalogOptions,
   type CatalogOptions, type RewriteCandidate, type RewritePlan,
@@ -252,6 +253,43 @@ describe('rewrite catalog: invariants over the table', () => {
         assert.ok(Object.values(entry.tags).includes(tag), image);
       }
     }
+  });
+});
+
+describe('rewrite catalog: property over generated references', () => {
+  const officialNames = (() => {
+    const entry = catalogEntries().find((e) => e.kind === 'official-mirror');
+    return entry && entry.kind === 'official-mirror' ? entry.images : [];
+  })();
+  const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
+  const reference = fc.tuple(
+    fc.constantFrom('', 'docker.io/', 'index.docker.io/', 'registry-1.docker.io/', 'docker.io/library/', 'library/', 'bitnami/', 'myorg/',
+      'public.ecr.aws/', 'public.ecr.aws/bitnami/', 'registry.k8s.io/', 'quay.io/org/', 'ghcr.io/org/', 'gcr.io/datadoghq/'),
+    fc.oneof(fc.constantFrom(...officialNames, 'pause', 'coredns/coredns', 'etcd', 'agent', 'grafana', 'centos'), fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/)),
+    fc.option(fc.constantFrom('1.27', 'latest', '3.7', '3.10', 'v1.11.1', '3.5.21-0', 'v1.34.3', '7'), { nil: undefined }),
+    fc.option(hex.map((h) => `sha256:${h}`), { nil: undefined }),
+  ).map(([prefix, name, tag, digest]) => `${prefix}${name}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`);
+  const options = fc.option(fc.constant(PULL_THROUGH), { nil: undefined });
+
+  it('never invents: docker/library only for listed Official Images, digests only where kept, no Bitnami, one preferred at most', () => {
+    fc.assert(fc.property(reference, options, (image, opts) => {
+      const plan = planRewrite(image, opts);
+      assert.equal(plan.error, undefined, image);
+      const source = plan.normalized ?? '';
+      const digest = /@(sha256:[0-9a-f]{64})$/.exec(source)?.[1];
+      assert.ok(plan.candidates.filter((c) => c.preferred).length <= 1);
+      for (const candidate of plan.candidates) {
+        assert.ok(!/public\.ecr\.aws\/bitnami\/|\/ecr-public\/bitnami\//.test(candidate.image), candidate.image);
+        if (candidate.image.includes('docker/library/')) {
+          const official = /^docker\.io\/library\/([a-z0-9._-]+)(?:[:@]|$)/.exec(source);
+          assert.ok(official && officialNames.includes(official[1]), `${image} -> ${candidate.image}`);
+        }
+        if (digest !== undefined) assert.equal(candidate.image.endsWith(`@${digest}`), candidate.keepsDigest, candidate.image);
+        if (opts) assert.ok(candidate.image.startsWith(`${CACHE}/`), candidate.image);
+        else assert.ok(candidate.image.startsWith('public.ecr.aws/'), candidate.image);
+      }
+      if (plan.candidates.length === 0) assert.ok(plan.notes.length > 0, image);
+    }), { numRuns: 500 });
   });
 });
 
