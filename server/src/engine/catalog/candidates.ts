@@ -32,8 +32,6 @@ interface Draft {
   sourceIds: readonly string[];
   /** Free-text citation for user mappings, which have no catalog source. */
   sourceText?: string;
-  /** The catalog entry this came from, for `disabled`. */
-  entryId?: string;
   /** For catalog targets: the public.ecr.aws repository, also when it is reached through a cache. */
   publicRepository?: string;
 }
@@ -62,7 +60,7 @@ export function planRewrite(image: string, options?: CatalogOptions): RewritePla
   if (compiled.pullThroughCache === undefined) {
     drafts.push(...builtIn);
   } else if (compiled.pullThroughCache === null) {
-    if (builtIn.length > 0) notes.push({ reason: 'the pull-through cache settings are invalid, so no cache target is offered' });
+    notes.push({ reason: 'the pull-through cache settings are invalid, so no cache target is offered' });
   } else {
     drafts.push(...throughCache(source, builtIn, compiled.pullThroughCache, notes));
   }
@@ -128,7 +126,6 @@ function officialMirror(entry: OfficialMirrorEntry, source: NormalizedImage, not
     title: 'Docker Official Image mirror on Amazon ECR Public',
     reason: entry.reason,
     sourceIds: entry.sources,
-    entryId: entry.id,
   };
 }
 
@@ -145,7 +142,6 @@ function publisher(entry: PublisherEntry, source: NormalizedImage, notes: Rewrit
     title: entry.title,
     reason: withDroppedDigest(entry.reason, source),
     sourceIds: entry.sources,
-    entryId: entry.id,
   };
 }
 
@@ -172,7 +168,6 @@ function tagMap(entry: TagMapEntry, source: NormalizedImage, notes: RewriteNote[
     title: entry.title,
     reason: withDroppedDigest(entry.reason, source),
     sourceIds: entry.sources,
-    entryId: entry.id,
   };
 }
 
