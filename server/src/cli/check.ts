@@ -1,0 +1,152 @@
+import * as path from 'node:path';
+import { Analyzer, PolicyStore, type FileAnalysis } from '../engine/analysis';
+import { LineIndex } from '../engine/text/lineIndex';
+import { parseYamlFile, type YamlFile } from '../engine/yaml/model';
+import type { PolicySet, RuleResult } from '../engine/policy';
+import { autogenStatusRules } from '../engine/policy/autogen';
+import { collectInputs, readIgnoreFile, readTextFile, type InputFile } from './inputs';
+
+export type ResultValue = 'pass' | 'fail' | 'skip' | 'error' | 'warn';
+
+export interface ReportViolation { path: string; image?: string; file: string; line: number; column: number; endLine: number; endColumn: number }
+export interface ReportResult {
+  policy: string;
+  rule: string;
+  resource: { apiVersion: string; kind: string; namespace: string; name: string; file: string; line: number };
+  result: ResultValue;
+  action: 'Enforce' | 'Audit';
+  message: string;
+  violations: ReportViolation[];
+}
+export interface ReportError { file: string; line: number; column: number; message: string }
+export interface Summary { pass: number; fail: number; warn: number; error: number; skip: number }
+export interface CheckReport {
+  results: ReportResult[];
+  errors: ReportError[];
+  summary: Summary;
+  policyCount: number;
+  ruleCount: number;
+  resourceCount: number;
+  exceptionCount: number;
+}
+
+export interface CheckInput {
+  paths: readonly string[];
+  policies: readonly string[];
+  excludes: readonly string[];
+  auditWarn: boolean;
+  allowedRegistries: readonly string[];
+  cwd: string;
+}
+
+interface LoadedFile { input: InputFile; yaml: YamlFile; lines?: LineIndex }
+
+/** Reads every input, loads the policies found among them, and evaluates every manifest. */
+export function runCheck(input: CheckInput): CheckReport {
+  const excludes = [...input.excludes, ...readIgnoreFile(input.cwd)];
+  const manifests = collectInputs(input.paths, excludes, input.cwd);
+  const policyInputs = collectInputs(input.policies, [], input.cwd);
+  const errors: ReportError[] = [];
+  for (const e of [...manifests.errors, ...policyInputs.errors]) errors.push({ file: e.file, line: 0, column: 0, message: e.message });
+
+  const loaded = new Map<string, LoadedFile>();
+  const load = (file: InputFile): LoadedFile | undefined => {
+    const known = loaded.get(file.absolute);
+    if (known !== undefined) return known;
+    const read = readTextFile(file);
+    if ('error' in read) {
+      errors.push({ file: file.display, line: 0, column: 0, message: read.error });
+      return undefined;
+    }
+    const entry: LoadedFile = { input: file, yaml: parseYamlFile(read.text) };
+    loaded.set(file.absolute, entry);
+    return entry;
+  };
+
+  const store = new PolicyStore();
+  store.setAllowedRegistries(input.allowedRegistries);
+  const byKey = new Map<string, LoadedFile>();
+  for (const file of [...policyInputs.files, ...manifests.files]) {
+    const entry = load(file);
+    if (entry === undefined) continue;
+    byKey.set(file.display, entry);
+    store.setFile(file.display, entry.yaml);
+  }
+  for (const e of store.errors) {
+    const entry = byKey.get(e.file);
+    const pos = entry ? position(entry, e.offset) : { line: 0, column: 0 };
+    errors.push({ file: e.file, ...pos, message: e.message });
+  }
+
+  const analyzer = new Analyzer(store);
+  const results: ReportResult[] = [];
+  const resources = new Set<string>();
+  for (const file of manifests.files) {
+    const entry = loaded.get(file.absolute);
+    if (entry === undefined) continue;
+    let analysis: FileAnalysis;
+    try {
+      analysis = analyzer.analyze(file.display, entry.yaml);
+    } catch (e) {
+      errors.push({ file: file.display, line: 0, column: 0, message: `internal error while checking this file: ${e instanceof Error ? e.message : String(e)}` });
+      continue;
+    }
+    for (const n of analysis.notices) {
+      if (n.severity === 'error') errors.push({ file: file.display, ...position(entry, n.start), message: n.message });
+    }
+    for (const r of analysis.results) {
+      resources.add(`${file.display}#${r.resource.documentIndex}`);
+      results.push(toReportResult(r, entry, input.auditWarn));
+    }
+  }
+
+  const summary: Summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+  for (const r of results) summary[r.result]++;
+  const set = store.set;
+  return {
+    results, errors, summary,
+    policyCount: set.policies.length,
+    ruleCount: countRules(set),
+    resourceCount: resources.size,
+    exceptionCount: set.exceptions.length,
+  };
+}
+
+/** As `kyverno apply` counts them: the written rules plus the ones autogen adds for Pod controllers. */
+function countRules(set: PolicySet): number {
+  return set.compiled.reduce((n, p) => n + p.baseRules.length + autogenStatusRules(p.rawRules, p.annotations).length, 0);
+}
+
+function toReportResult(r: RuleResult, file: LoadedFile, auditWarn: boolean): ReportResult {
+  const kindPos = position(file, r.resource.kindStart);
+  const result: ResultValue = r.status === 'fail' && auditWarn && r.action === 'Audit' ? 'warn' : r.status;
+  return {
+    policy: r.policy,
+    rule: r.rule,
+    resource: { apiVersion: r.resource.apiVersion, kind: r.resource.kind, namespace: r.resource.namespace, name: r.resource.name, file: file.input.display, line: kindPos.line },
+    result,
+    action: r.action,
+    message: r.message,
+    violations: r.violations.map((v) => {
+      const s = position(file, v.start);
+      const e = position(file, v.end);
+      return { path: v.path, ...(v.image !== undefined ? { image: v.image } : {}), file: file.input.display, line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+    }),
+  };
+}
+
+/** 1-based line and column (UTF-16 code units, as LSP and SARIF count them). */
+function position(file: LoadedFile, offset: number): { line: number; column: number } {
+  file.lines ??= new LineIndex(file.yaml.text);
+  const p = file.lines.positionAt(offset);
+  return { line: p.line + 1, column: p.character + 1 };
+}
+
+export function exitCode(report: CheckReport): number {
+  if (report.errors.length > 0) return 2;
+  return report.summary.fail > 0 || report.summary.error > 0 ? 1 : 0;
+}
+
+export function relativeTo(cwd: string, file: string): string {
+  return path.relative(cwd, file).split(path.sep).join('/');
+}

@@ -1,0 +1,144 @@
+import type { ParsedDocument, YamlDocument, YamlFile } from '../yaml/model';
+import { evaluateParsedDocument, isPolicyDocument, type RuleResult } from '../policy';
+import { classifyFile, containsTemplateAction, mentionsKubernetesObject, objectHeader, type FileKind } from './fileKind';
+import type { PolicyStore } from './policyStore';
+
+export interface Finding {
+  policy: string;
+  rule: string;
+  action: 'Enforce' | 'Audit';
+  status: 'fail' | 'error';
+  /** Kyverno's own rule message, e.g. "validation error: ... rule X failed at path /spec/containers/0/image/". */
+  message: string;
+  /** The policy author's validate.message, or Kyverno's message when the rule has none. */
+  policyMessage: string;
+  path: string;
+  image?: string;
+  /** Absolute offsets in the analysed file: the image text, inside quotes. */
+  start: number;
+  end: number;
+  ruleSource?: { file: string; start: number; end: number };
+  resource: { kind: string; namespace: string; name: string };
+}
+
+export interface Notice {
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  start: number;
+  end: number;
+  code: string;
+}
+
+export interface FileAnalysis {
+  kind: FileKind;
+  /** One per (policy, rule, resource), passes included; offsets absolute. */
+  results: RuleResult[];
+  findings: Finding[];
+  notices: Notice[];
+}
+
+export interface AnalyzerOptions {
+  /** Files larger than this are not evaluated; one informational notice says so. */
+  maxFileBytes?: number;
+  /** Named for the message that tells the user how to lift the limit. */
+  maxFileSetting?: string;
+  namespaceLabels?: Record<string, Record<string, string>>;
+}
+
+interface CachedEvaluation {
+  policyVersion: number;
+  results: RuleResult[];
+}
+
+/**
+ * Evaluates files against the store's policies. Evaluation is cached per ParsedDocument (which is
+ * position-independent and shared between file versions), so an edit re-evaluates only the YAML
+ * documents it touched, and a policy change invalidates everything at once through the store version.
+ */
+export class Analyzer {
+  private cache = new WeakMap<ParsedDocument, CachedEvaluation>();
+
+  constructor(private readonly store: PolicyStore, private readonly options: AnalyzerOptions = {}) {}
+
+  analyze(file: string, yaml: YamlFile): FileAnalysis {
+    const notices: Notice[] = [];
+    const limit = this.options.maxFileBytes;
+    if (limit !== undefined && yaml.text.length > limit) {
+      const setting = this.options.maxFileSetting ?? 'maxFileSize';
+      notices.push({
+        severity: 'info', code: 'limit-file-size', start: 0, end: 0,
+        message: `Registry Guard did not check this file: it is ${formatBytes(yaml.text.length)}, over the ${formatBytes(limit)} limit set by ${setting}.`,
+      });
+      return { kind: 'other', results: [], findings: [], notices };
+    }
+
+    const kind = classifyFile(yaml, isPolicyDocument, file);
+    if (kind === 'other') return { kind, results: [], findings: [], notices };
+    if (kind === 'helm-template') {
+      notices.push({
+        severity: 'hint', code: 'helm-template', start: 0, end: 0,
+        message: 'Registry Guard skips this file: it looks like a Helm template. Check the rendered manifests (helm template ... | registry-guard check -) instead.',
+      });
+      return { kind, results: [], findings: [], notices };
+    }
+
+    const results: RuleResult[] = [];
+    let templateHintGiven = false;
+    for (const doc of yaml.documents) {
+      const parsed = doc.parsed;
+      if (parsed.errors.length > 0) {
+        if (kind === 'policy' || mentionsKubernetesObject(parsed.text) || yaml.documents.length === 1) {
+          const error = parsed.errors[0];
+          notices.push({ severity: 'error', code: 'yaml-syntax', message: `YAML syntax error: ${error.message}`, start: doc.start + error.offset, end: doc.start + error.offset + Math.max(error.length, 1) });
+        }
+        continue;
+      }
+      if (parsed.contents === null) continue;
+      const value = parsed.toJS();
+      if (isPolicyDocument(value) || objectHeader(value) === undefined) continue;
+      if (containsTemplateAction(parsed.text)) {
+        if (!templateHintGiven) {
+          templateHintGiven = true;
+          notices.push({ severity: 'hint', code: 'template-document', start: doc.start, end: doc.start, message: 'Registry Guard skips documents with {{ }} template actions: only the rendered manifest can be judged.' });
+        }
+        continue;
+      }
+      for (const r of this.evaluate(parsed)) results.push(shiftResult(r, doc));
+    }
+    return { kind, results, findings: results.flatMap(findingsOf), notices };
+  }
+
+  private evaluate(parsed: ParsedDocument): RuleResult[] {
+    const version = this.store.version;
+    const cached = this.cache.get(parsed);
+    if (cached !== undefined && cached.policyVersion === version) return cached.results;
+    const results = evaluateParsedDocument(this.store.set, parsed, { namespaceLabels: this.options.namespaceLabels });
+    this.cache.set(parsed, { policyVersion: version, results });
+    return results;
+  }
+}
+
+function shiftResult(r: RuleResult, doc: YamlDocument): RuleResult {
+  const shift = doc.start;
+  return {
+    ...r,
+    resource: { ...r.resource, documentIndex: doc.index, kindStart: r.resource.kindStart + shift, kindEnd: r.resource.kindEnd + shift },
+    violations: r.violations.map((v) => ({ ...v, start: v.start + shift, end: v.end + shift })),
+  };
+}
+
+function findingsOf(r: RuleResult): Finding[] {
+  if (r.status !== 'fail' && r.status !== 'error') return [];
+  const base = {
+    policy: r.policy, rule: r.rule, action: r.action, status: r.status, message: r.message,
+    policyMessage: r.ruleMessage ?? r.message,
+    ruleSource: r.ruleSource,
+    resource: { kind: r.resource.kind, namespace: r.resource.namespace, name: r.resource.name },
+  };
+  if (r.violations.length === 0) return [{ ...base, path: '', start: r.resource.kindStart, end: r.resource.kindEnd }];
+  return r.violations.map((v) => ({ ...base, path: v.path, image: v.image, start: v.start, end: v.end }));
+}
+
+function formatBytes(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.ceil(n / 1e3)} kB`;
+}
