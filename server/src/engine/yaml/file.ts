@@ -54,7 +54,10 @@ export function updateYamlFile(prev: YamlFile, change: TextChange): YamlFile {
   for (let k = 0; k + 1 < boundaries.length; k++) {
     const start = boundaries[k];
     const end = boundaries[k + 1];
-    documents.push({ index: documents.length, start, end, parsed: reuseOrParse(old, text, start, end, from, changeEndNew, delta) });
+    const parsed = reuseOrParse(old, text, start, end, from, changeEndNew, delta);
+    const index = documents.length;
+    const same = old[index];
+    documents.push(same !== undefined && same.parsed === parsed && same.start === start && same.end === end ? same : { index, start, end, parsed });
   }
   if (resume >= 0) {
     for (let k = resume; k < old.length; k++) {

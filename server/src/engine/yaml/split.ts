@@ -13,8 +13,8 @@
 //    belongs to that following document, so it starts a new chunk when the current one has a body.
 //    A `%` line not followed by `---` is ordinary text (and the parser reports it if it is misplaced).
 //
-// The state at every boundary is the same (empty chunk), so splitting from any boundary gives the same
-// chunks as splitting the whole text: updateYamlFile relies on this to re-split only around an edit.
+// The state at every boundary is the same (empty chunk) and no rule depends on the absolute position,
+// so splitting from any boundary gives the same chunks as splitting the whole text: updateYamlFile relies on this to re-split only around an edit.
 
 const LF = 10;
 const CR = 13;
@@ -28,15 +28,24 @@ const BOM = 0xfeff;
 
 const enum Line { Blank, Comment, Content, DocStart, DocEnd, Percent }
 
-/** Offset just past the line break that ends the line containing `pos` (or text.length). */
-function nextLineStart(text: string, pos: number): number {
-  const n = text.length;
-  for (let i = pos; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === LF) return i + 1;
-    if (c === CR) return i + 1 < n && text.charCodeAt(i + 1) === LF ? i + 2 : i + 1;
+/**
+ * Finds line starts with native indexOf. Lone CRs are rare, so the next CR is looked up only when the
+ * scan passes the previous one: all lookups together read the text once.
+ */
+class LineScanner {
+  private nextCR = -2;   // -2: not looked up yet; -1: none after the last lookup
+
+  constructor(private readonly text: string) {}
+
+  /** Offset just past the line break that ends the line containing `pos` (or text.length). */
+  next(pos: number): number {
+    const text = this.text;
+    if (this.nextCR !== -1 && this.nextCR < pos) this.nextCR = text.indexOf('\r', pos);
+    const lf = text.indexOf('\n', pos);
+    const cr = this.nextCR;
+    if (cr !== -1 && (lf === -1 || cr < lf)) return cr + 1 === lf ? lf + 1 : cr + 1;
+    return lf === -1 ? text.length : lf + 1;
   }
-  return n;
 }
 
 function isMarker(text: string, pos: number, ch: number): boolean {
@@ -47,8 +56,10 @@ function isMarker(text: string, pos: number, ch: number): boolean {
 }
 
 function classify(text: string, lineStart: number): Line {
+  // A byte order mark may open any document of a stream, so it is skipped wherever a line starts:
+  // that keeps the split independent of where a chunk sits in the file.
   let pos = lineStart;
-  if (pos === 0 && text.charCodeAt(0) === BOM) pos = 1;
+  if (text.charCodeAt(pos) === BOM) pos++;
   const c = text.charCodeAt(pos);
   if (c === DASH) return isMarker(text, pos, DASH) ? Line.DocStart : Line.Content;
   if (c === DOT) return isMarker(text, pos, DOT) ? Line.DocEnd : Line.Content;
@@ -88,10 +99,12 @@ export function splitDocuments(text: string, from = 0, stopAt?: (boundary: numbe
     return stopAt !== undefined && stopAt(at);
   };
 
+  const lines = new LineScanner(text);
   let pos = from;
   while (pos < n) {
-    const next = nextLineStart(text, pos);
-    const c = text.charCodeAt(pos === 0 && text.charCodeAt(0) === BOM ? 1 : pos);
+    const next = lines.next(pos);
+    let c = text.charCodeAt(pos);
+    if (c === BOM) c = text.charCodeAt(pos + 1);
     // Once a chunk has a body only marker lines can matter, and those start with one of three characters.
     if (hasBody && c !== DASH && c !== DOT && c !== PERCENT) { pos = next; continue; }
     switch (classify(text, pos)) {
@@ -132,12 +145,13 @@ export function splitDocuments(text: string, from = 0, stopAt?: (boundary: numbe
 /** From a `%` line: is it (with the `%`/comment/blank lines after it) followed by a `---` line? */
 function lookAheadDirectiveGroup(text: string, pos: number): { isGroup: boolean; limit: number } {
   const n = text.length;
+  const lines = new LineScanner(text);
   let p = pos;
   while (p < n) {
     const kind = classify(text, p);
     if (kind === Line.DocStart) return { isGroup: true, limit: p };
     if (kind !== Line.Percent && kind !== Line.Comment && kind !== Line.Blank) return { isGroup: false, limit: p };
-    p = nextLineStart(text, p);
+    p = lines.next(p);
   }
   return { isGroup: false, limit: n };
 }
