@@ -66,6 +66,7 @@ export interface CheckWorkspaceResult {
   /** Workspace manifests analysed (files that are open in the editor are already checked and skipped). */
   filesChecked: number;
   filesWithProblems: number;
+  /** Published diagnostics other than hints. */
   problems: number;
   cancelled: boolean;
 }

@@ -3,7 +3,7 @@
  * engine, all offset → position conversion in diagnostics/hover/policySources.
  */
 import {
-  DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, WatchKind,
+  CancellationToken, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, WatchKind,
   type ClientCapabilities, type Connection, type Disposable, type FileSystemWatcher, type InitializeParams,
   type InitializeResult, type WorkspaceFolder,
 } from 'vscode-languageserver/node';
@@ -116,9 +116,10 @@ export class RegistryGuardSession {
       this.trusted = isTrusted;
       void this.reloadConfiguration();
     });
-    c.onRequest(PoliciesRequest, () => policySummaries(this.store, this.sources));
-    c.onRequest(CheckWorkspaceRequest, (token) => this.checkWorkspace(token));
-    c.onRequest(ServerStateRequest, () => this.state());
+    // Registered by method name so that any params (none, null, {}) are accepted: editors differ in what they send.
+    c.onRequest(PoliciesRequest.method, () => policySummaries(this.store, this.sources));
+    c.onRequest(CheckWorkspaceRequest.method, (...args: unknown[]) => this.checkWorkspace(cancellationOf(args)));
+    c.onRequest(ServerStateRequest.method, () => this.state());
     c.listen();
   }
 
@@ -227,7 +228,7 @@ export class RegistryGuardSession {
     }, 200);
   }
 
-  private async checkWorkspace(token: { isCancellationRequested: boolean }): Promise<CheckWorkspaceResult> {
+  private async checkWorkspace(token: CancellationToken): Promise<CheckWorkspaceResult> {
     if (this.recheck !== undefined) this.recheck.cancelled = true;
     await this.sources.whenIdle();
     const reporter = this.capabilities.window?.workDoneProgress
@@ -292,6 +293,12 @@ export class RegistryGuardSession {
       this.log.error(`Registry Guard failed while ${context}: ${describeError(error)}`);
     }
   }
+}
+
+/** The cancellation token the connection passes last to a request handler. */
+function cancellationOf(args: unknown[]): CancellationToken {
+  const last = args[args.length - 1];
+  return last !== null && typeof last === 'object' && 'isCancellationRequested' in last ? (last as CancellationToken) : CancellationToken.None;
 }
 
 function fileChange(type: FileChangeType): FileChange {

@@ -3,7 +3,7 @@
  * cancellable and with progress. Open documents are skipped: their diagnostics are already live.
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol';
 import { parseYamlFile } from '../engine/yaml/model';
 import type { DocumentStore } from './documents';
 import type { FileSystem } from './fileSystem';
@@ -88,7 +88,7 @@ export class WorkspaceCheck {
     return true;
   }
 
-  /** Analyses one file from disk and publishes; returns the number of diagnostics, undefined when unreadable. */
+  /** Analyses one file from disk and publishes; returns the number of problems, undefined when unreadable. */
   private async checkFile(key: string, uri: string): Promise<number | undefined> {
     const text = await this.fs.readFile(key, MAX_CHECKED_FILE_BYTES);
     if (text === undefined || this.documents.byKey(key) !== undefined) return undefined;
@@ -107,7 +107,8 @@ export class WorkspaceCheck {
       if (diagnostics.length > 0) this.reported.add(uri);
       else this.reported.delete(uri);
     }
-    return diagnostics.length;
+    // Hints (a Helm template note) are published but are not problems.
+    return diagnostics.filter((d) => d.severity !== DiagnosticSeverity.Hint).length;
   }
 
   private clear(uri: string): void {

@@ -5,7 +5,7 @@ import { DiagnosticSeverity, type Location } from 'vscode-languageserver-protoco
 import { findingDiagnostic, findingMessage, noticeDiagnostic, toDiagnostics, type PolicySourceLocator } from '../../../server/src/lsp/diagnostics';
 import { documentSettings } from '../../../server/src/lsp/settings';
 import type { Finding } from '../../../server/src/engine/analysis';
-import { NGINX_POD } from './fakes';
+import { messageOf, NGINX_POD } from './fakes';
 
 const uri = 'file:///ws/pod.yaml';
 const document = TextDocument.create(uri, 'yaml', 3, NGINX_POD);
@@ -33,9 +33,9 @@ test('an Enforce finding becomes an Error on exactly the image text', () => {
   assert.equal(d.severity, DiagnosticSeverity.Error);
   assert.equal(d.source, 'Registry Guard');
   assert.equal(d.code, 'restrict-image-registries/validate-registries');
-  assert.ok(d.message.startsWith('Unknown Image registry.'), d.message);
-  assert.match(d.message, /policy restrict-image-registries, rule validate-registries/);
-  assert.match(d.message, /admission would block Pod nginx \(Enforce\)/);
+  assert.ok(messageOf(d).startsWith('Unknown Image registry.'), messageOf(d));
+  assert.match(messageOf(d), /policy restrict-image-registries, rule validate-registries/);
+  assert.match(messageOf(d), /admission would block Pod nginx \(Enforce\)/);
 });
 
 test('relatedInformation points at the rule in the policy file', () => {
@@ -57,7 +57,7 @@ test('data carries what a quick fix needs', () => {
 test('an Audit finding is a Warning that says admission reports it', () => {
   const d = findingDiagnostic(document, finding({ action: 'Audit' }), documentSettings(undefined), locator);
   assert.equal(d.severity, DiagnosticSeverity.Warning);
-  assert.match(d.message, /admission would allow Pod nginx and report the violation \(Audit\)/);
+  assert.match(messageOf(d), /admission would allow Pod nginx and report the violation \(Audit\)/);
 });
 
 test('severities follow the settings', () => {

@@ -185,3 +185,8 @@ export class FakeEngine implements AnalysisEngine {
   }
 }
 
+
+/** A diagnostic's message as text (LSP 3.18 allows MarkupContent too). */
+export function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}

@@ -1,0 +1,85 @@
+// The custom requests behind the extension's commands, over a real stdio connection.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CheckWorkspaceResult, PoliciesResult, ServerState } from '../../server/src/lsp/protocol';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LspTestClient, positionOf } from './support/lspClient';
+import { fixturesDir } from '../support/paths';
+import { withServer } from './support/workspace';
+
+test('registryGuard/checkWorkspace publishes diagnostics for manifests that are not open, with cancellable progress', async () => {
+  await withServer({}, async ({ client, file }) => {
+    const open = file('apps/two-pods.yaml');
+    await client.open(open.uri, open.text);
+    await client.diagnostics(open.uri, (p) => p.version === 1);
+    const mark = client.mark();
+    const result = await client.request<CheckWorkspaceResult>('registryGuard/checkWorkspace');
+    // pod.yaml (1) + deployment.yaml (2); two-pods.yaml is open and skipped; the rest have no findings.
+    assert.equal(result.cancelled, false);
+    assert.equal(result.problems, 3, JSON.stringify(result));
+    assert.equal(result.filesWithProblems, 2);
+    assert.ok(result.filesChecked >= 6, `checked ${result.filesChecked} files`);
+    const published = client.published.slice(mark);
+    const byFile = new Map(published.map((p) => [p.uri, p]));
+    assert.equal(byFile.get(file('apps/pod.yaml').uri)?.diagnostics.length, 1);
+    assert.equal(byFile.get(file('apps/deployment.yaml').uri)?.diagnostics.length, 2);
+    assert.equal(byFile.get(file('apps/pod.yaml').uri)?.version ?? null, null, 'closed files are published without a version');
+    assert.ok(!byFile.has(open.uri), 'the open document keeps its live diagnostics');
+    assert.ok(!byFile.has(file('docker-compose.yaml').uri));
+    assert.equal(client.progressTokens.length, 1, 'the server asked for a progress token');
+    const kinds = client.progress.map((p) => (p as { value: { kind: string; cancellable?: boolean } }).value);
+    assert.equal(kinds[0].kind, 'begin');
+    assert.equal(kinds[0].cancellable, true);
+    assert.equal(kinds.at(-1)?.kind, 'end');
+  });
+});
+
+test('registryGuard/policies lists every policy and rule with where it is defined; the status counts them', async () => {
+  await withServer({}, async ({ client, file }) => {
+    const policy = file('policies/restrict-image-registries.yaml');
+    const result = await client.request<PoliciesResult>('registryGuard/policies');
+    assert.deepEqual(result.errors, []);
+    assert.equal(result.policies.length, 1);
+    const [p] = result.policies;
+    assert.equal(p.name, 'restrict-image-registries');
+    assert.equal(p.kind, 'ClusterPolicy');
+    assert.equal(p.uri, policy.uri);
+    assert.deepEqual(p.rules.map((r) => r.name), ['validate-registries']);
+    const ruleLine = p.rules[0].range?.start.line;
+    assert.ok(ruleLine !== undefined && ruleLine >= positionOf(policy.text, '- name: validate-registries').line, `rule range at line ${ruleLine}`);
+    const status = client.statuses.at(-1)!;
+    assert.deepEqual({ policies: status.policies, rules: status.rules, policyFiles: status.policyFiles, errors: status.errors, scanning: status.scanning },
+      { policies: 1, rules: 1, policyFiles: 1, errors: 0, scanning: false });
+  });
+});
+
+test('registryGuard/state reports the open documents and the version of their last diagnostics', async () => {
+  await withServer({}, async ({ client, file, ws }) => {
+    const pod = file('apps/pod.yaml');
+    await client.open(pod.uri, pod.text, 4);
+    await client.diagnostics(pod.uri, (p) => p.version === 4);
+    const state = await client.request<ServerState>('registryGuard/state');
+    assert.equal(state.trusted, true);
+    assert.deepEqual(state.workspaceFolders, [ws]);
+    assert.equal(state.policies, 1);
+    assert.deepEqual(state.documents, [{ uri: pod.uri, version: 4, publishedVersion: 4, diagnostics: 1, kind: 'manifest' }]);
+  });
+});
+
+test('a server started without workspace folders or client capabilities still works (plain stdio editors)', async () => {
+  const workspace = path.join(fixturesDir, 'lsp', 'workspace');
+  const policyText = fs.readFileSync(path.join(workspace, 'policies', 'restrict-image-registries.yaml'), 'utf8');
+  const podText = fs.readFileSync(path.join(workspace, 'apps', 'pod.yaml'), 'utf8');
+  const client = await LspTestClient.start({ capabilities: {} });
+  try {
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { registryGuard: { severity: { enforce: 'hint' } } } });
+    await client.open('untitled:policy', policyText);
+    await client.open('untitled:pod', podText);
+    const published = await client.diagnostics('untitled:pod', (p) => p.diagnostics.length === 1);
+    assert.equal(published.diagnostics[0].code, 'restrict-image-registries/validate-registries');
+    assert.equal(published.diagnostics[0].severity, 4, 'pushed settings apply');
+  } finally {
+    await client.stop();
+  }
+});
