@@ -1,6 +1,7 @@
 /** The registryGuard.* commands. They return their results so tests (and other extensions) can use them. */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { randomUUID } from 'node:crypto';
+import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import {
   CheckWorkspaceRequest, Commands, PoliciesRequest, ServerStateRequest,
   type CheckWorkspaceResult, type PolicySummary, type ServerState,
@@ -13,15 +14,7 @@ interface PolicyPick extends vscode.QuickPickItem {
 
 export function registerCommands(client: LanguageClient, output: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(Commands.checkWorkspace, async (): Promise<CheckWorkspaceResult> => {
-      const result = await client.sendRequest(CheckWorkspaceRequest);
-      const summary = result.cancelled
-        ? `Registry Guard: workspace check cancelled after ${result.filesChecked} files.`
-        : `Registry Guard checked ${result.filesChecked} ${result.filesChecked === 1 ? 'file' : 'files'}: ` +
-          (result.problems === 0 ? 'no problems.' : `${result.problems} ${result.problems === 1 ? 'problem' : 'problems'} in ${result.filesWithProblems} ${result.filesWithProblems === 1 ? 'file' : 'files'}.`);
-      void vscode.window.showInformationMessage(summary);
-      return result;
-    }),
+    vscode.commands.registerCommand(Commands.checkWorkspace, (): Thenable<CheckWorkspaceResult | undefined> => checkWorkspace(client)),
     vscode.commands.registerCommand(Commands.showPolicies, async (): Promise<PolicyPick | undefined> => {
       const result = await client.sendRequest(PoliciesRequest);
       const items = policyPicks(client, result.policies);
@@ -52,6 +45,37 @@ export function registerCommands(client: LanguageClient, output: vscode.LogOutpu
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
     vscode.commands.registerCommand(Commands.serverState, (): Promise<ServerState> => client.sendRequest(ServerStateRequest)),
   ];
+}
+
+/** Runs the server's workspace check behind a cancellable notification fed by the server's $/progress reports. */
+function checkWorkspace(client: LanguageClient): Thenable<CheckWorkspaceResult | undefined> {
+  const options = { location: vscode.ProgressLocation.Notification, title: 'Registry Guard', cancellable: true };
+  return vscode.window.withProgress(options, async (progress, cancellation) => {
+    const workDoneToken = randomUUID();
+    let reported = 0;
+    const listener = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+      if (value.kind === 'end') return;
+      const percentage = value.percentage ?? reported;
+      progress.report({ message: value.message ?? ('title' in value ? value.title : undefined), increment: Math.max(0, percentage - reported) });
+      reported = Math.max(reported, percentage);
+    });
+    let result: CheckWorkspaceResult;
+    try {
+      result = await client.sendRequest(CheckWorkspaceRequest, { workDoneToken }, cancellation);
+    } catch (error) {
+      if (cancellation.isCancellationRequested) return undefined;
+      throw error;
+    } finally {
+      listener.dispose();
+    }
+    const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
+    const summary = result.cancelled
+      ? `Registry Guard: workspace check cancelled after ${files(result.filesChecked)}.`
+      : `Registry Guard checked ${files(result.filesChecked)}: ` +
+        (result.problems === 0 ? 'no problems.' : `${result.problems} ${result.problems === 1 ? 'problem' : 'problems'} in ${files(result.filesWithProblems)}.`);
+    void vscode.window.showInformationMessage(summary);
+    return result;
+  });
 }
 
 function policyPicks(client: LanguageClient, policies: PolicySummary[]): PolicyPick[] {

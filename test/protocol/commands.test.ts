@@ -1,6 +1,7 @@
 // The custom requests behind the extension's commands, over a real stdio connection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { CheckWorkspaceResult, PoliciesResult, ServerState } from '../../server/src/lsp/protocol';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -82,4 +83,22 @@ test('a server started without workspace folders or client capabilities still wo
   } finally {
     await client.stop();
   }
+});
+
+test('registryGuard/checkWorkspace reports through the client\'s workDoneToken and stops when the request is cancelled', async () => {
+  await withServer({}, async ({ client }) => {
+    const done = await client.request<CheckWorkspaceResult>('registryGuard/checkWorkspace', { workDoneToken: 'check-1' });
+    assert.equal(done.cancelled, false);
+    const reports = client.progress.filter((p) => (p as { token: unknown }).token === 'check-1').map((p) => (p as { value: { kind: string } }).value.kind);
+    assert.equal(reports[0], 'begin');
+    assert.equal(reports.at(-1), 'end');
+    assert.equal(client.progressTokens.length, 0, 'no server-initiated progress when the client brought a token');
+
+    const source = new CancellationTokenSource();
+    const pending = client.connection.sendRequest('registryGuard/checkWorkspace', { workDoneToken: 'check-2' }, source.token);
+    source.cancel();
+    const outcome = (await pending) as CheckWorkspaceResult;
+    assert.equal(outcome.cancelled, true, JSON.stringify(outcome));
+    assert.ok(outcome.filesChecked < done.filesChecked, 'stopped before the end');
+  });
 });

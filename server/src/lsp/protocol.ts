@@ -2,7 +2,7 @@
  * The custom messages between the Registry Guard client and server, declared once for both sides.
  * Keep this file import-light: the client bundles it, so it may only use vscode-languageserver-protocol.
  */
-import { NotificationType, RequestType0, type Range } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type ProgressToken, type Range } from 'vscode-languageserver-protocol';
 
 /** Command ids the extension contributes (the e2e harness drives these). */
 export const Commands = {
@@ -71,11 +71,17 @@ export interface CheckWorkspaceResult {
   cancelled: boolean;
 }
 
+export interface CheckWorkspaceParams {
+  /** Client-initiated progress (the VS Code client shows a cancellable notification for it). */
+  workDoneToken?: ProgressToken;
+}
+
 /**
- * Client → server: analyse every workspace YAML file that is not open and publish its diagnostics.
- * The server reports progress through window/workDoneProgress (cancellable) when the client supports it.
+ * Client → server: analyse every workspace YAML file that is not open and publish its diagnostics. Progress goes
+ * through the params' workDoneToken, or else a server-initiated window/workDoneProgress (cancellable) when the
+ * client supports it. Cancelling the request stops the check.
  */
-export const CheckWorkspaceRequest = new RequestType0<CheckWorkspaceResult, void>('registryGuard/checkWorkspace');
+export const CheckWorkspaceRequest = new RequestType<CheckWorkspaceParams, CheckWorkspaceResult, void>('registryGuard/checkWorkspace');
 
 export interface WorkspaceTrustParams {
   isTrusted: boolean;

@@ -5,7 +5,7 @@
 import {
   CancellationToken, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, WatchKind,
   type ClientCapabilities, type Connection, type Disposable, type FileSystemWatcher, type InitializeParams,
-  type InitializeResult, type WorkspaceFolder,
+  type InitializeResult, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter, type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { Analyzer, PolicyStore } from '../engine/analysis';
 import { DocumentStore } from './documents';
@@ -17,7 +17,7 @@ import { PolicySources, type FileChange } from './policySources';
 import { keyToUri, uriToKey } from './paths';
 import {
   CheckWorkspaceRequest, PoliciesRequest, ServerStateRequest, StatusNotification, WorkspaceTrustNotification,
-  type CheckWorkspaceResult, type InitializationOptions, type ServerState, type StatusParams,
+  type CheckWorkspaceParams, type CheckWorkspaceResult, type InitializationOptions, type ServerState, type StatusParams,
 } from './protocol';
 import { PushedConfiguration, SECTION, SettingsCache, type ConfigurationReader } from './configuration';
 import { ValidationHandler } from './validation';
@@ -118,7 +118,7 @@ export class RegistryGuardSession {
     });
     // Registered by method name so that any params (none, null, {}) are accepted: editors differ in what they send.
     c.onRequest(PoliciesRequest.method, () => policySummaries(this.store, this.sources));
-    c.onRequest(CheckWorkspaceRequest.method, (...args: unknown[]) => this.checkWorkspace(cancellationOf(args)));
+    c.onRequest(CheckWorkspaceRequest.method, (...args: unknown[]) => this.checkWorkspace(paramsOf<CheckWorkspaceParams>(args), cancellationOf(args)));
     c.onRequest(ServerStateRequest.method, () => this.state());
     c.listen();
   }
@@ -228,12 +228,10 @@ export class RegistryGuardSession {
     }, 200);
   }
 
-  private async checkWorkspace(token: CancellationToken): Promise<CheckWorkspaceResult> {
+  private async checkWorkspace(params: CheckWorkspaceParams, token: CancellationToken): Promise<CheckWorkspaceResult> {
     if (this.recheck !== undefined) this.recheck.cancelled = true;
     await this.sources.whenIdle();
-    const reporter = this.capabilities.window?.workDoneProgress
-      ? await this.connection.window.createWorkDoneProgress()
-      : undefined;
+    const reporter = await this.progressReporter(params);
     reporter?.begin('Registry Guard: checking workspace manifests', 0, undefined, true);
     let lastPercent = -1;
     const progress: CheckProgress = {
@@ -245,7 +243,7 @@ export class RegistryGuardSession {
         }
       },
       get cancelled() {
-        return token.isCancellationRequested || (reporter?.token.isCancellationRequested ?? false);
+        return token.isCancellationRequested || (reporter !== undefined && 'token' in reporter && reporter.token.isCancellationRequested);
       },
     };
     try {
@@ -253,6 +251,13 @@ export class RegistryGuardSession {
     } finally {
       reporter?.done();
     }
+  }
+
+  /** The client's own progress token when it sent one, else a server-initiated progress if the client supports it. */
+  private async progressReporter(params: CheckWorkspaceParams): Promise<WorkDoneProgressReporter | WorkDoneProgressServerReporter | undefined> {
+    if (params.workDoneToken !== undefined) return this.connection.window.attachWorkDoneProgress(params.workDoneToken);
+    if (!this.capabilities.window?.workDoneProgress) return undefined;
+    return this.connection.window.createWorkDoneProgress();
   }
 
   private status(): StatusParams {
@@ -293,6 +298,12 @@ export class RegistryGuardSession {
       this.log.error(`Registry Guard failed while ${context}: ${describeError(error)}`);
     }
   }
+}
+
+/** A request's params object (clients may send none or null). */
+function paramsOf<T extends object>(args: unknown[]): Partial<T> {
+  const first = args.length > 1 ? args[0] : undefined;
+  return first !== null && typeof first === 'object' ? (first as Partial<T>) : {};
 }
 
 /** The cancellation token the connection passes last to a request handler. */
