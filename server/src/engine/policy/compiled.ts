@@ -46,8 +46,12 @@ export interface CompiledRule {
   hasValidate: boolean;
   /** Set when the validate form is one this engine evaluates. */
   validate?: ValidateSpec;
-  /** The rule JSON as evaluated (after autogen), for textual checks such as "does it mention images". */
+  /** The rule JSON as evaluated (after autogen), for textual checks. */
   text: string;
+  /** The rule JSON without its context entries: what may refer to a context entry by name. */
+  referenceText: string;
+  /** Whether the rule can read the `images` variable (it is only built then). */
+  usesImages: boolean;
   source?: SourceRef;
 }
 
@@ -72,6 +76,8 @@ export interface CompiledException {
   entries: ExceptionEntry[];
   match: MatchBlock;
   conditions?: unknown;
+  /** Whether the conditions can read the `images` variable. */
+  usesImages: boolean;
 }
 
 export function compileOverrides(raw: unknown): FailureActionOverride[] {
@@ -116,8 +122,11 @@ export function compileRule(raw: RawRule, source: SourceRef | undefined): Compil
     preconditions: raw.preconditions,
     hasValidate: validate !== undefined && Object.keys(validate).length > 0,
     text: JSON.stringify(raw),
+    referenceText: JSON.stringify({ ...raw, context: undefined }),
+    usesImages: false,
     source,
   };
+  rule.usesImages = rule.text.includes('images');
   if (validate !== undefined) {
     const form = validateForm(validate);
     if (form !== undefined) {

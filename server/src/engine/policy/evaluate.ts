@@ -416,13 +416,12 @@ class Validator {
         return [decided ?? err, applyCount];
       }
       const scoped = fe.elementScope ?? isMap;
-      const ctx: EvalContext = {
-        ...scope.ctx,
+      const ctx = extendContext(scope.ctx, {
         element,
         elementIndex: index,
         [`element${scope.nesting}`]: element,
         [`elementIndex${scope.nesting}`]: index,
-      };
+      });
       const target: Target | undefined = scoped ? { value: element, path: this.run.locator.pathOf(element) } : scope.element;
       const r = new Validator(this.run, this.rule, this.message).validate(spec, { ctx, element: target, nesting: scope.nesting + 1 }, collect);
       if (r === undefined || r.status === 'skip') continue;
@@ -443,6 +442,13 @@ class Validator {
   }
 }
 
+/** A copy of the context with more variables; keeps the lazy `images` accessor instead of reading it. */
+function extendContext(ctx: EvalContext, extra: Record<string, unknown>): EvalContext {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as EvalContext;
+  for (const [k, v] of Object.entries(extra)) copy[k] = v;
+  return copy;
+}
+
 function goTypeOf(v: unknown): string {
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
@@ -455,8 +461,18 @@ function joinNonEmpty(parts: readonly string[], sep: string): string {
   return parts.filter((p) => p !== '').join(sep);
 }
 
+const substitutionNeeded = new WeakMap<object, boolean>();
+
+/** Whether a pattern holds `{{ }}` variables; remembered per (immutable, precompiled) pattern object. */
 function needsSubstitution(value: unknown): boolean {
-  return value !== undefined && JSON.stringify(value).includes('{{');
+  if (value === undefined) return false;
+  if (typeof value !== 'object' || value === null) return typeof value === 'string' && value.includes('{{');
+  let known = substitutionNeeded.get(value);
+  if (known === undefined) {
+    known = JSON.stringify(value).includes('{{');
+    substitutionNeeded.set(value, known);
+  }
+  return known;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,7 +539,7 @@ function resourceValues(values: CliValues | undefined, policy: string, resource:
 }
 
 function ruleContext(run: ResourceRun, rule: CompiledRule, object: Record<string, unknown>): EvalContext {
-  const ctx = run.baseContext(object, rule.text.includes('images'));
+  const ctx = run.baseContext(object, rule.usesImages);
   for (const [key, value] of Object.entries(run.ruleValues(rule.name) ?? {})) setVariable(ctx, key, value);
   return ctx;
 }
@@ -550,7 +566,7 @@ function evaluateRule(run: ResourceRun, rule: CompiledRule, documentIndex: numbe
   const action = resolveFailureAction(policy, rule, res.namespace, run.matchEnv.namespaceLabels);
   const ctx = ruleContext(run, rule, res.object);
   const outcome = ((): Outcome | undefined => {
-    const contextError = loadContext(rule.context, ctx, run, textWithoutContext(rule));
+    const contextError = loadContext(rule.context, ctx, run, rule.referenceText);
     if (contextError !== undefined) return ruleError('failed to load context', contextError);
     if (rule.preconditions !== undefined && rule.preconditions !== null) {
       const pre = conditions(rule.preconditions, ctx);
@@ -582,14 +598,10 @@ function evaluateRule(run: ResourceRun, rule: CompiledRule, documentIndex: numbe
   };
   if (rule.source !== undefined) result.ruleSource = rule.source;
   if (v.message !== undefined) {
-    const m = substitute(v.message, ctx);
+    const m = v.message.includes('{{') ? substitute(v.message, ctx) : { value: v.message };
     result.ruleMessage = 'value' in m && typeof m.value === 'string' ? m.value : v.message;
   }
   return result;
-}
-
-function textWithoutContext(rule: CompiledRule): string {
-  return rule.context.length === 0 ? rule.text : rule.text.replace(JSON.stringify(rule.context), '');
 }
 
 /**
@@ -611,7 +623,7 @@ function matchingExceptions(run: ResourceRun, rule: CompiledRule, ctx: EvalConte
     const names = ex.entries.some((e) => e.policyName === run.policy.loaded.key && e.ruleNames.some((r) => wildcardMatch(r, rule.name)));
     if (!names || !exceptionMatches(ex.match, run.res, run.matchEnv)) continue;
     if (ex.conditions !== undefined && ex.conditions !== null) {
-      const c = conditions(ex.conditions, ctx);
+      const c = conditions(ex.conditions, ex.usesImages && !rule.usesImages ? ruleContext(run, { ...rule, usesImages: true }, run.res.object) : ctx);
       if ('error' in c || !c.result) continue;
     }
     out.push(ex);
@@ -651,7 +663,7 @@ function denyCulprits(run: ResourceRun, rule: CompiledRule, validator: Validator
       single[list] = [containers[i]];
       const object = withValueAt(run.res.object, specPath, single);
       const ctx = ruleContext(run, rule, object);
-      if (loadContext(rule.context, ctx, run, textWithoutContext(rule)) !== undefined) return [];
+      if (loadContext(rule.context, ctx, run, rule.referenceText) !== undefined) return [];
       const o = validator.validate(validatorSpec(rule), { ctx, element: undefined, nesting: 0 }, false);
       if (o?.status === 'fail') {
         const c = containers[i];

@@ -10,6 +10,7 @@ import { deref } from './resource';
 import { isRecord, scalarText, stringMap } from './selector';
 import type { LoadedRule, PolicyLoadError, RuleForm, SourceRef } from './types';
 
+const KYVERNO_API_VERSION = /^\s*apiVersion:\s*["']?(policies\.)?kyverno\.io\//m;
 const POLICY_VERSIONS = new Set(['kyverno.io/v1', 'kyverno.io/v2beta1']);
 const EXCEPTION_VERSIONS = new Set(['kyverno.io/v2', 'kyverno.io/v2beta1']);
 
@@ -76,15 +77,18 @@ export function loadDocuments(docs: readonly { file: string; yaml: YamlFile }[])
   const out: LoadOutput = { policies: [], exceptions: [], errors: [] };
   for (const { file, yaml } of docs) {
     for (const doc of yaml.documents) {
+      if (doc.parsed.errors.length > 0) {
+        // A broken document may not even have a value; its text still tells whether it was meant for Kyverno.
+        if (KYVERNO_API_VERSION.test(doc.parsed.text)) {
+          const e = doc.parsed.errors[0];
+          out.errors.push({ file, offset: doc.start + e.offset, message: `Kyverno document not loaded: YAML syntax error: ${e.message}` });
+        }
+        continue;
+      }
       if (doc.parsed.contents === null) continue;
       const value = doc.parsed.toJS();
       if (!isPolicyDocument(value) || !isRecord(value)) continue;
       const at = new DocumentLocator(file, doc);
-      if (doc.parsed.errors.length > 0) {
-        const e = doc.parsed.errors[0];
-        out.errors.push({ file, offset: doc.start + e.offset, message: `Kyverno document not loaded: YAML syntax error: ${e.message}` });
-        continue;
-      }
       const apiVersion = value.apiVersion as string;
       const kind = value.kind as string;
       if (kind === 'ClusterPolicy' || kind === 'Policy') {
@@ -255,5 +259,6 @@ function loadException(value: Record<string, unknown>, at: DocumentLocator, erro
     entries,
     match,
     conditions: spec.conditions ?? undefined,
+    usesImages: JSON.stringify(spec.conditions ?? null).includes('images'),
   };
 }
