@@ -27,7 +27,7 @@ class Document implements ParsedDocument {
   constructor(
     readonly text: string,
     readonly contents: YNode | null,
-    readonly errors: readonly YamlError[],
+    readonly errors: YamlError[],
     /** Set when aliases expand beyond the limits or into a cycle: toJS() then gives null. */
     private readonly unusable: boolean,
   ) {}
@@ -74,6 +74,8 @@ function syntaxError(text: string, e: unknown): YamlError {
   let offset = typeof err?.mark?.position === 'number' ? err.mark.position : 0;
   offset = Math.max(0, Math.min(offset, text.length));
   const c = text.charCodeAt(offset);
+  // js-yaml calls a value starting with a reserved indicator "bad indentation"; say what is wrong.
+  if (c === 64 /* @ */ || c === 96 /* ` */) message = `a plain value cannot start with ${text[offset]}; quote the value`;
   const length = offset < text.length && c !== LF && c !== CR ? 1 : 0;
   return { message, offset, length };
 }

@@ -46,14 +46,14 @@ export type YNode = YScalar | YMap | YSeq | YAlias;
 /** Relative to the document, like node offsets. */
 export interface YamlError { message: string; offset: number; length: number }
 
-/** Immutable and position-independent, so it can be shared between versions of a file. */
+/** Immutable (do not modify it or its nodes) and position-independent, so it can be shared between versions of a file. */
 export interface ParsedDocument {
   /** This document's slice of the file. */
-  readonly text: string;
+  text: string;
   /** null for an empty document or one that could not be parsed. */
-  readonly contents: YNode | null;
+  contents: YNode | null;
   /** At most one syntax error per document (the first one), plus problems found while composing (unknown alias, ...). */
-  readonly errors: readonly YamlError[];
+  errors: YamlError[];
   /** Plain JSON-like value; memoized; aliases resolved, merge keys applied, bounded against alias bombs. */
   toJS(): unknown;
 }

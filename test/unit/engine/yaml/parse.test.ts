@@ -362,6 +362,13 @@ describe('errors', () => {
     assert.equal(line, 2);
   });
 
+  it('explains a value that starts with a reserved character', () => {
+    const doc = only('a: 1\nimage: @latest\n');
+    assert.equal(doc.errors.length, 1);
+    assert.match(doc.errors[0].message, /cannot start with @; quote the value/);
+    assert.equal(doc.errors[0].offset, 12);
+  });
+
   it('reports NUL bytes and non-printable characters without throwing', () => {
     for (const text of ['a: \0\n', 'a: "\u0001"\n', '\0', 'a: b\n\u0007: c']) {
       const file = parseYamlFile(text);

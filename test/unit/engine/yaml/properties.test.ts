@@ -105,4 +105,25 @@ describe('parse properties', () => {
       }
     }), { numRuns: 1500 });
   });
+
+  it('never throws on arbitrary text, and its documents tile the text', () => {
+    const noisy = fc.array(fc.oneof(
+      fc.constantFrom(...LINES, '\n', '\r', '\r\n', '\t', '\0', '\uFEFF', '\uD800', '{', '[', ']', '}', '"', "'", '&', '*', '!', '%', '|', '>', '?', ':', '-', '#'),
+      fc.string({ maxLength: 8, unit: 'binary' }),
+    ), { maxLength: 30 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(noisy, (text) => {
+      const file = parseYamlFile(text);
+      let at = 0;
+      for (const [i, d] of file.documents.entries()) {
+        assert.equal(d.index, i);
+        assert.equal(d.start, at);
+        assert.ok(d.end > d.start);
+        assert.equal(text.slice(d.start, d.end), d.parsed.text);
+        at = d.end;
+        d.parsed.toJS();
+        for (const e of d.parsed.errors) assert.ok(e.offset >= 0 && e.offset + e.length <= d.parsed.text.length, JSON.stringify(e));
+      }
+      assert.equal(at, text.length);
+    }), { numRuns: 3000 });
+  });
 });
