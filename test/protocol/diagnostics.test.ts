@@ -154,3 +154,27 @@ test('severity settings: Enforce as warning, per resource', async () => {
     assert.deepEqual(after.diagnostics.map((d) => d.severity), [DiagnosticSeverity.Information]);
   });
 });
+
+test('hostile or oversized input never takes the server down: alias bomb, huge file, binary noise', async () => {
+  await withServer({}, async ({ client, file }) => {
+    const bomb = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: bomb', 'a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 0; i < 12; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+    bomb.push('spec:', '  containers:', '    - name: c', '      image: nginx', '');
+    await client.open('untitled:bomb', bomb.join('\n'));
+    await client.diagnostics('untitled:bomb', (p) => p.version === 1);
+
+    const pod = file('apps/pod.yaml');
+    const huge = pod.text + '\n# padding\n' + `#${'x'.repeat(1000)}\n`.repeat(2200);
+    await client.open('untitled:huge', huge);
+    const big = await client.diagnostics('untitled:huge', (p) => p.version === 1);
+    assert.deepEqual(big.diagnostics.map((d) => [d.code, d.severity]), [['limit-file-size', DiagnosticSeverity.Information]]);
+
+    await client.open('untitled:noise', '\u0000\u0001{[}]: : -\n\t- - ? ! & *\n%YAML 9\n');
+    await client.diagnostics('untitled:noise', (p) => p.version === 1);
+
+    // Still serving: the seed Pod gets its diagnostic.
+    await client.open(pod.uri, pod.text);
+    const after = await client.diagnostics(pod.uri, (p) => p.version === 1);
+    assert.deepEqual(after.diagnostics.map((d) => d.code), [CODE]);
+  });
+});

@@ -42,6 +42,7 @@ export class RegistryGuardSession {
   private watchedExtraPaths = '';
   private recheck: { cancelled: boolean } | undefined;
   private configuring: Promise<void> = Promise.resolve();
+  private policiesChangedDuringScan = false;
   /** The folders, their policy settings and trust that the last scan used. */
   private sourcesSignature: string | undefined;
 
@@ -210,7 +211,10 @@ export class RegistryGuardSession {
   }
 
   private policiesChanged(policiesChanged: boolean): void {
-    if (policiesChanged) {
+    // While the policy scan runs, re-validating after every file would flash partial results: wait for its end.
+    this.policiesChangedDuringScan ||= policiesChanged;
+    if (this.policiesChangedDuringScan && !this.sources.scanning) {
+      this.policiesChangedDuringScan = false;
       this.validation.scheduleAll();
       if (this.check.hasRun) this.recheckWorkspace();
     }
