@@ -1,0 +1,56 @@
+// The extension manifest (package.json contributes/activationEvents/capabilities) agrees with the code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../../support/paths';
+import { Commands } from '../../../server/src/lsp/protocol';
+import { DEFAULT_DOCUMENT_SETTINGS, DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_SERVER_SETTINGS, MAX_DIAGNOSTICS_DELAY_MS } from '../../../server/src/lsp/settings';
+
+interface Property { type: string; default: unknown; scope?: string; markdownDescription?: string; maximum?: number; enum?: string[] }
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+const properties: Record<string, Property> = manifest.contributes.configuration.properties;
+
+test('activates on YAML only and contributes no language or grammar (coexists with Red Hat YAML)', () => {
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:yaml']);
+  assert.equal(manifest.contributes.languages, undefined);
+  assert.equal(manifest.contributes.grammars, undefined);
+});
+
+test('every setting is described in markdown and scoped', () => {
+  for (const [name, p] of Object.entries(properties)) {
+    assert.ok(name.startsWith('registryGuard.'), name);
+    assert.ok((p.markdownDescription ?? '').length > 40, `${name} has a markdownDescription`);
+    assert.ok(['window', 'resource', 'machine-overridable', 'application'].includes(p.scope ?? ''), `${name} has a scope`);
+  }
+});
+
+test('setting defaults in the manifest are the server\'s defaults', () => {
+  assert.deepEqual(properties['registryGuard.policies.include'].default, DEFAULT_INCLUDE);
+  assert.deepEqual(properties['registryGuard.policies.exclude'].default, DEFAULT_EXCLUDE);
+  assert.deepEqual(properties['registryGuard.policies.extraPaths'].default, []);
+  assert.deepEqual(properties['registryGuard.allowedRegistries'].default, DEFAULT_SERVER_SETTINGS.allowedRegistries);
+  assert.equal(properties['registryGuard.diagnosticsDelay'].default, DEFAULT_SERVER_SETTINGS.diagnosticsDelay);
+  assert.equal(properties['registryGuard.diagnosticsDelay'].maximum, MAX_DIAGNOSTICS_DELAY_MS);
+  assert.equal(properties['registryGuard.severity.enforce'].default, DEFAULT_DOCUMENT_SETTINGS.severity.enforce);
+  assert.equal(properties['registryGuard.severity.audit'].default, DEFAULT_DOCUMENT_SETTINGS.severity.audit);
+  assert.deepEqual(properties['registryGuard.severity.audit'].enum, ['error', 'warning', 'information', 'hint']);
+});
+
+test('every command id the code uses is contributed, and every contributed command is known to the code', () => {
+  const contributed = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
+  assert.deepEqual(contributed, Object.values(Commands).sort());
+  for (const c of manifest.contributes.commands) assert.equal(c.category, 'Registry Guard');
+});
+
+test('untrusted workspaces are supported in a limited way that withholds extraPaths', () => {
+  const untrusted = manifest.capabilities.untrustedWorkspaces;
+  assert.equal(untrusted.supported, 'limited');
+  assert.ok(untrusted.description.length > 20);
+  assert.deepEqual(untrusted.restrictedConfigurations, ['registryGuard.policies.extraPaths']);
+});
+
+test('.vscodeignore ships only the bundles, the manifest, the docs and the grammars', () => {
+  const lines = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  assert.deepEqual(lines, ['**', '!dist/extension.js', '!dist/server.js', '!dist/cli.js', '!package.json', '!README.md', '!LICENSE', '!syntaxes/**']);
+});
