@@ -3,8 +3,8 @@
  * engine, all offset → position conversion in diagnostics/hover/policySources.
  */
 import {
-  CancellationToken, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind, WatchKind,
-  type ClientCapabilities, type Connection, type Disposable, type FileSystemWatcher, type InitializeParams,
+  CancellationToken, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
+  type ClientCapabilities, type Connection, type Disposable, type InitializeParams,
   type InitializeResult, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter, type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { Analyzer, PolicyStore } from '../engine/analysis';
@@ -14,13 +14,14 @@ import { imageHover } from './hover';
 import { describeError, type Logger } from './logger';
 import { policySummaries } from './policyList';
 import { PolicySources, type FileChange } from './policySources';
-import { keyToUri, uriToKey } from './paths';
+import { isInside, uriToKey } from './paths';
 import {
   CheckWorkspaceRequest, PoliciesRequest, ServerStateRequest, StatusNotification, WorkspaceTrustNotification,
   type CheckWorkspaceParams, type CheckWorkspaceResult, type InitializationOptions, type ServerState, type StatusParams,
 } from './protocol';
 import { PushedConfiguration, SECTION, SettingsCache, type ConfigurationReader } from './configuration';
 import { ValidationHandler } from './validation';
+import { policyWatchers } from './watchers';
 import { WorkspaceCheck, type CheckProgress } from './workspaceCheck';
 
 export const MAX_ANALYSED_FILE_BYTES = 2 * 1024 * 1024;
@@ -183,26 +184,12 @@ export class RegistryGuardSession {
   private async registerWatchers(): Promise<void> {
     const caps = this.capabilities.workspace?.didChangeWatchedFiles;
     if (!caps?.dynamicRegistration) return;
-    const extra = this.sources.extraPaths().filter((p) => !this.sources.folderPaths().some((f) => p.startsWith(f)));
+    const extra = this.sources.extraPaths().filter((p) => !this.sources.folderPaths().some((f) => isInside(f, p)));
     const key = JSON.stringify(extra);
     if (this.watcherRegistration !== undefined && key === this.watchedExtraPaths) return;
     this.watchedExtraPaths = key;
     this.watcherRegistration?.dispose();
-    const watchers: FileSystemWatcher[] = [
-      { globPattern: '**/*.{yaml,yml}' },
-      // Deleting a folder reports the folder, which the YAML glob does not match.
-      { globPattern: '**/*', kind: WatchKind.Delete },
-    ];
-    for (const path of extra) {
-      if (caps.relativePatternSupport) {
-        const isYaml = /\.ya?ml$/i.test(path);
-        const base = isYaml ? path.slice(0, path.length - (path.split(/[\\/]/).pop()?.length ?? 0)) : path;
-        const pattern = isYaml ? path.slice(base.length) : '**/*.{yaml,yml}';
-        watchers.push({ globPattern: { baseUri: keyToUri(base.replace(/[\\/]$/, '')), pattern } });
-      } else {
-        watchers.push({ globPattern: /\.ya?ml$/i.test(path) ? path : `${path}/**/*.{yaml,yml}` });
-      }
-    }
+    const watchers = policyWatchers(extra, caps.relativePatternSupport === true);
     try {
       this.watcherRegistration = await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
     } catch (error) {
