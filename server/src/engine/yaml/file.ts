@@ -24,8 +24,11 @@ export function parseYamlFile(text: string): YamlFile {
  */
 export function updateYamlFile(prev: YamlFile, change: TextChange): YamlFile {
   const oldText = prev.text;
-  const from = clamp(change.start, 0, oldText.length);
-  const to = clamp(change.end, from, oldText.length);
+  // Like LSP text documents: a reversed range is read with its ends swapped.
+  const a = clamp(change.start, 0, oldText.length);
+  const b = clamp(change.end, 0, oldText.length);
+  const from = Math.min(a, b);
+  const to = Math.max(a, b);
   const inserted = typeof change.text === 'string' ? change.text : '';
   const text = oldText.slice(0, from) + inserted + oldText.slice(to);
   const old = prev.documents;

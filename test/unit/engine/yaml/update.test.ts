@@ -108,7 +108,8 @@ describe('updateYamlFile', () => {
     const f0 = parseYamlFile('a: 1\n');
     assert.equal(updateYamlFile(f0, { start: -4, end: 1, text: 'b' }).text, 'b: 1\n');
     assert.equal(updateYamlFile(f0, { start: 3, end: 99, text: '2\n' }).text, 'a: 2\n');
-    assert.equal(updateYamlFile(f0, { start: 4, end: 1, text: 'x' }).text, 'a: 1x\n');
+    assert.equal(updateYamlFile(f0, { start: 4, end: 1, text: 'x' }).text, 'ax\n', 'a reversed range is swapped');
+    assert.equal(updateYamlFile(f0, { start: NaN, end: 1, text: 'b' }).text, 'b: 1\n');
   });
 
   it('re-parses only the edited document of a large file and reuses all others', () => {
