@@ -52,8 +52,8 @@ test('every failing image gets its own violation, quoted images are ranged insid
   assert.ok(fail);
   assert.equal(fail.message, SEED_MESSAGE);
   assert.deepEqual(fail.violations.map((v) => [v.path, v.image, v.line, v.column, v.endColumn]), [
-    ['/spec/containers/0/image/', 'nginx', 7, 14, 19],
-    ['/spec/containers/2/image/', 'ghcr.io/x/y:1', 11, 15, 28],
+    ['/spec/containers/0/image/', 'nginx', 8, 14, 19],
+    ['/spec/containers/2/image/', 'ghcr.io/x/y:1', 12, 15, 28],
   ]);
 });
 
@@ -82,7 +82,7 @@ test('--policy adds policies from outside the inputs', () => {
   const dir = workspace({ 'policies/p.yaml': seedPolicy, 'app/pod.yaml': pod('p', ['nginx']) });
   const r = runCli(['check', '--policy', 'policies', 'app'], dir);
   assert.equal(r.status, 1, r.stdout + r.stderr);
-  assert.ok(r.stdout.includes('app/pod.yaml:7:14: nginx'), r.stdout);
+  assert.ok(r.stdout.includes('app/pod.yaml:8:14: nginx'), r.stdout);
 });
 
 test('--exclude and .registryguardignore skip files; node_modules is never read', () => {
@@ -140,7 +140,7 @@ test('standard input is read with -', () => {
   const dir = workspace({ 'policy.yaml': seedPolicy });
   const r = runCli(['check', '--policy', 'policy.yaml', '-'], dir, pod('stdin', ['nginx']));
   assert.equal(r.status, 1, r.stdout + r.stderr);
-  assert.ok(r.stdout.includes('<stdin>:7:14: nginx'), r.stdout);
+  assert.ok(r.stdout.includes('<stdin>:8:14: nginx'), r.stdout);
 });
 
 test('usage errors exit 2 with the usage text and no stack trace', () => {
@@ -165,8 +165,8 @@ test('sarif output is SARIF 2.1.0 with one result per failing image', () => {
   assert.equal(run.tool.driver.name, 'Registry Guard');
   assert.deepEqual(run.tool.driver.rules.map((x) => x.id), ['restrict-image-registries/validate-registries']);
   assert.deepEqual(run.results.map((x) => [x.ruleId, x.level, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region.startLine, x.locations[0].physicalLocation.region.startColumn]), [
-    ['restrict-image-registries/validate-registries', 'error', 'pod.yaml', 7, 14],
-    ['restrict-image-registries/validate-registries', 'error', 'pod.yaml', 9, 14],
+    ['restrict-image-registries/validate-registries', 'error', 'pod.yaml', 8, 14],
+    ['restrict-image-registries/validate-registries', 'error', 'pod.yaml', 10, 14],
   ]);
 });
 
