@@ -102,3 +102,30 @@ test('registryGuard/checkWorkspace reports through the client\'s workDoneToken a
     assert.ok(outcome.filesChecked < done.filesChecked, 'stopped before the end');
   });
 });
+
+test('after a workspace check, policy changes refresh the closed files\' diagnostics, and closing a file shows its disk state again', async () => {
+  await withServer({}, async ({ client, file }) => {
+    const pod = file('apps/pod.yaml');
+    await client.request<CheckWorkspaceResult>('registryGuard/checkWorkspace');
+    await client.diagnostics(pod.uri, (p) => p.diagnostics.length === 1);
+
+    // Open the Pod, fix it without saving, close it: the closed file's diagnostics come from the disk again.
+    await client.open(pod.uri, pod.text);
+    const imageLine = positionOf(pod.text, '- image: nginx');
+    const image = { start: { line: imageLine.line, character: imageLine.character + 9 }, end: { line: imageLine.line, character: imageLine.character + 14 } };
+    await client.change(pod.uri, 2, [{ range: image, text: 'public.ecr.aws/nginx/nginx' }]);
+    await client.diagnostics(pod.uri, (p) => p.version === 2 && p.diagnostics.length === 0);
+    let mark = client.mark();
+    await client.close(pod.uri);
+    const reopened = await client.diagnostics(pod.uri, (p) => p.diagnostics.length === 1, mark, 'the on-disk diagnostic after closing');
+    assert.equal(reopened.version ?? null, null);
+
+    // A policy change on disk re-checks the closed files in the background.
+    const policy = file('policies/restrict-image-registries.yaml');
+    fs.writeFileSync(policy.path, policy.text.replace('public.ecr.aws/*', '*'));
+    mark = client.mark();
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: policy.uri, type: 2 }] });
+    await client.diagnostics(pod.uri, (p) => p.diagnostics.length === 0, mark, 'the closed Pod to clear after the policy change');
+    await client.diagnostics(file('apps/deployment.yaml').uri, (p) => p.diagnostics.length === 0, mark, 'the closed Deployment to clear');
+  });
+});
