@@ -109,3 +109,19 @@ test('variable scanning follows Go\'s regular expression exactly', () => {
   assert.deepEqual(findVariables('{'.repeat(10_000)), []);
   assert.deepEqual(findVariables(`{{${'{a}'.repeat(5_000)}`), []);
 });
+
+test('cases from Kyverno\'s vars_test.go', () => {
+  const object = { metadata: { name: 'temp', annotations: { test: 'name' } }, simple_object_null: null, complex_object_map: { key2: 'value2', key1: 'value1' } };
+  const c: EvalContext = { request: { object, operation: 'CREATE' }, images: {} };
+  assert.equal(substituteVariables('"{{request.object.metadata.annotations.test}}"', c), '"name"');
+  assert.equal(substituteVariables('"{{request.object.metadata.{{request.object.metadata.annotations.test}}}}"', c), '"temp"');
+  assert.ok('error' in trySubstituteVariables('"{{request.object.metadata.{{request.object.metadata.annotations.test2}}}}"', c));
+  assert.equal(substituteVariables('{{ request.object.simple_object_null }}', c), null);
+  assert.equal(substituteVariables('content = {{ request.object.simple_object_null }}', c), 'content = null');
+  assert.equal(substituteVariables('content is {{ request.object.complex_object_map }}', c), 'content is {"key1":"value1","key2":"value2"}');
+  const deleting: EvalContext = {
+    request: { object: null, oldObject: { metadata: { annotations: { target: 'nested_target', targetnew: 'target' } } }, operation: 'DELETE' },
+    images: {},
+  };
+  assert.equal(substituteVariables('{{request.object.metadata.annotations.{{request.object.metadata.annotations.targetnew}}}}', deleting), 'nested_target');
+});
