@@ -5,7 +5,7 @@
 // changes a status or a message.
 
 import { extractImages } from '../image';
-import { evaluateConditions, jmespathSearch, substituteVariables, type EvalContext } from '../jmespath';
+import { evaluateConditions, jmespathSearch, queryContext, substituteVariables, type EvalContext } from '../jmespath';
 import { evaluatePattern, wildcardMatch, type PatternOutcome } from '../pattern';
 import type { CompiledException, CompiledPolicy, CompiledRule, FailureActionOverride, ForeachSpec } from './compiled';
 import { rulesForKind } from './compiled';
@@ -55,12 +55,14 @@ interface Scope {
   nesting: number;
 }
 
+/** The `images` variable of each evaluated object, shared by all policies. */
+const imagesCache = new WeakMap<object, { images: unknown } | { error: string }>();
+
 /** What every rule evaluation on one resource shares. */
 class ResourceRun {
   readonly locator: Locator;
   readonly matchEnv: MatchEnv;
   readonly operation: string;
-  private images: { images: unknown } | { error: string } | undefined;
 
   constructor(
     readonly res: ResourceView,
@@ -103,8 +105,12 @@ class ResourceRun {
   }
 
   private imagesOfResource(): { images: unknown } | { error: string } {
-    if (this.images === undefined) this.images = extractImages(this.res.object);
-    return this.images;
+    let images = imagesCache.get(this.res.object);
+    if (images === undefined) {
+      images = extractImages(this.res.object);
+      imagesCache.set(this.res.object, images);
+    }
+    return images;
   }
 
   ruleValues(ruleName: string): Record<string, unknown> | undefined {
@@ -142,7 +148,7 @@ function conditions(value: unknown, ctx: EvalContext): { result: boolean; messag
   try {
     const r = evaluateConditions(value, ctx);
     if ('error' in r) return { error: r.error };
-    return { result: r.result, message: r.messages.filter((m) => m !== '').join('; ') };
+    return { result: r.result, message: r.message };
   } catch (err) {
     return { error: errorText(err) };
   }
@@ -234,7 +240,7 @@ function variableEntry(name: string, variable: Record<string, unknown>, ctx: Eva
     }
   } else if (path !== '') {
     try {
-      const r = jmespathSearch(path, ctx);
+      const r = queryContext(path, ctx);
       if (r !== null && r !== undefined) output = r;
     } catch (err) {
       if (defaultValue === undefined) return { error: `failed to apply jmespath ${path} to variable ${errorText(err)}` };
@@ -369,7 +375,7 @@ class Validator {
     for (const fe of list) {
       let elements: unknown;
       try {
-        elements = jmespathSearch(fe.list, scope.ctx);
+        elements = queryContext(fe.list, scope.ctx);
       } catch {
         continue;
       }

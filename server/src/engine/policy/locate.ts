@@ -59,7 +59,9 @@ export class Locator {
     const node = deref(nodeAtPath(this.root, segs) ?? null);
     if (node !== null) {
       if (node.kind === 'scalar') {
-        const v: Violation = { path, start: node.valueStart, end: node.valueEnd };
+        // An empty value (`image:` with nothing after it) has no text to underline: use its key.
+        const key = node.valueStart === node.valueEnd ? this.keyNode(segs) : undefined;
+        const v: Violation = key !== undefined ? { path, start: key.start, end: key.end } : { path, start: node.valueStart, end: node.valueEnd };
         if (segs[segs.length - 1] === 'image' && typeof node.value === 'string') v.image = node.value;
         return v;
       }
