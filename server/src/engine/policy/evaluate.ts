@@ -527,12 +527,31 @@ export function evaluatePolicy(
     if (!rule.hasValidate || rule.validate === undefined) continue;
     run ??= new ResourceRun(res, policy, options, exceptions, resourceValues(options.values, policy.loaded.name, res.name));
     if (!ruleMatches(rule.match, rule.exclude, res, run.matchEnv)) continue;
-    const result = evaluateRule(run, rule, documentIndex);
+    const result = guarded(run, rule, documentIndex);
     if (result === undefined) continue;
     out.push(result);
     if (policy.applyOne && (result.status === 'pass' || result.status === 'fail')) break;
   }
   return out;
+}
+
+/** Engine functions never throw: an unexpected failure becomes an error result for that rule. */
+function guarded(run: ResourceRun, rule: CompiledRule, documentIndex: number): RuleResult | undefined {
+  try {
+    return evaluateRule(run, rule, documentIndex);
+  } catch (err) {
+    const res = run.res;
+    const message = `internal error while evaluating rule ${rule.name}: ${errorText(err)}`;
+    return {
+      policy: run.policy.loaded.key,
+      rule: rule.name,
+      resource: { apiVersion: res.apiVersion, kind: res.kind, namespace: res.namespace, name: res.name, documentIndex, kindStart: res.kindStart, kindEnd: res.kindEnd },
+      status: 'error',
+      action: resolveFailureAction(run.policy, rule, res.namespace, run.matchEnv.namespaceLabels),
+      message,
+      violations: [run.locator.kindViolation(message)],
+    };
+  }
 }
 
 function resourceValues(values: CliValues | undefined, policy: string, resource: string): Record<string, unknown> {
