@@ -97,7 +97,14 @@ export function loadDocuments(docs: readonly { file: string; yaml: YamlFile }[])
           continue;
         }
         const policy = loadPolicy(value, at, out.errors);
-        if (policy !== undefined) out.policies.push(policy);
+        if (policy === undefined) continue;
+        const first = out.policies.find((p) => p.loaded.kind === policy.loaded.kind && p.loaded.key === policy.loaded.key);
+        if (first !== undefined) {
+          // The cluster holds one object per name; evaluating both copies would report every finding twice.
+          out.errors.push(at.error(['metadata', 'name'], `${kind} ${policy.loaded.key} is also defined in ${first.loaded.file}; only that first definition is used`));
+          continue;
+        }
+        out.policies.push(policy);
       } else if (kind === 'PolicyException') {
         if (!EXCEPTION_VERSIONS.has(apiVersion)) {
           out.errors.push(at.error(['apiVersion'], `PolicyException apiVersion ${apiVersion} is not served by Kyverno; use kyverno.io/v2`));

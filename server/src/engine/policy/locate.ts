@@ -14,7 +14,7 @@ export class Locator {
   constructor(private readonly res: ResourceView) {}
 
   get root(): YNode | null {
-    return this.res.doc.contents;
+    return this.res.root;
   }
 
   kindViolation(detail?: string, path = ''): Violation {

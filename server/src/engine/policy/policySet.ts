@@ -5,7 +5,7 @@ import type { ParsedDocument, YamlFile } from '../yaml/model';
 import { policyKinds, type CompiledException, type CompiledPolicy } from './compiled';
 import { evaluatePolicy, type EvaluateOptions } from './evaluate';
 import { isPolicyDocument, loadDocuments } from './load';
-import { resourceView, topLevelScalar } from './resource';
+import { listItemViews, resourceView, topLevelScalar, type ResourceView } from './resource';
 import type { LoadedException, LoadedPolicy, PolicyLoadError, RuleResult } from './types';
 
 const CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob'];
@@ -54,9 +54,19 @@ export class PolicySet {
 export function evaluateParsedDocument(set: PolicySet, doc: ParsedDocument, options: EvaluateOptions = {}, documentIndex = 0): RuleResult[] {
   if (set.compiled.length === 0 || doc.contents === null) return [];
   const kind = topLevelScalar(doc.contents, 'kind');
-  if (kind === undefined || typeof kind.value !== 'string' || !set.mayMatchKind(kind.value)) return [];
+  if (kind === undefined || typeof kind.value !== 'string') return [];
+  if (!set.mayMatchKind(kind.value)) {
+    if (!kind.value.endsWith('List')) return [];
+    const items = listItemViews(doc);
+    if (items === undefined) return [];
+    return items.flatMap((res) => (set.mayMatchKind(res.kind) ? evaluateResource(set, res, options, documentIndex) : []));
+  }
   const res = resourceView(doc);
-  if (res === undefined || isPolicyDocument(res.source)) return [];
+  return res === undefined ? [] : evaluateResource(set, res, options, documentIndex);
+}
+
+function evaluateResource(set: PolicySet, res: ResourceView, options: EvaluateOptions, documentIndex: number): RuleResult[] {
+  if (isPolicyDocument(res.source)) return [];
   const results: RuleResult[] = [];
   for (const policy of set.compiled) results.push(...evaluatePolicy(policy, res, documentIndex, options, set.compiledExceptions));
   return results;

@@ -9,7 +9,8 @@ export interface ResourceView {
   object: Record<string, unknown>;
   /** The document's own value (toJS), unchanged. */
   source: Record<string, unknown>;
-  doc: ParsedDocument;
+  /** The object's node: the document root, or an item of a `kind: List` document. */
+  root: YNode | null;
   apiVersion: string;
   kind: string;
   gvk: GroupVersionKind;
@@ -47,10 +48,38 @@ export function resourceView(doc: ParsedDocument): ResourceView | undefined {
   if (kindNode === undefined || typeof kindNode.value !== 'string' || kindNode.value === '') return undefined;
   const value = doc.toJS();
   if (!isRecord(value)) return undefined;
-  return viewOf(value, doc, kindNode.valueStart, kindNode.valueEnd);
+  return viewOf(value, doc.contents, kindNode.valueStart, kindNode.valueEnd);
 }
 
-export function viewOf(value: Record<string, unknown>, doc: ParsedDocument, kindStart: number, kindEnd: number): ResourceView | undefined {
+/**
+ * The objects of a `kind: List` (or `...List`) document, as kubectl and the Kyverno CLI split it;
+ * undefined when the document is not a list.
+ */
+export function listItemViews(doc: ParsedDocument): ResourceView[] | undefined {
+  const kindNode = topLevelScalar(doc.contents, 'kind');
+  if (kindNode === undefined || typeof kindNode.value !== 'string' || !kindNode.value.endsWith('List')) return undefined;
+  const root = deref(doc.contents);
+  if (root === null || root.kind !== 'map') return undefined;
+  let items: YNode | null = null;
+  for (const pair of root.items) {
+    const k = deref(pair.key);
+    if (k !== null && k.kind === 'scalar' && k.value === 'items') items = deref(pair.value);
+  }
+  if (items === null || items.kind !== 'seq') return undefined;
+  const value = doc.toJS();
+  const values = isRecord(value) && Array.isArray(value.items) ? value.items : [];
+  const views: ResourceView[] = [];
+  items.items.forEach((node, i) => {
+    const itemKind = topLevelScalar(node, 'kind');
+    const itemValue: unknown = values[i];
+    if (itemKind === undefined || !isRecord(itemValue)) return;
+    const view = viewOf(itemValue, deref(node), itemKind.valueStart, itemKind.valueEnd);
+    if (view !== undefined) views.push(view);
+  });
+  return views;
+}
+
+export function viewOf(value: Record<string, unknown>, root: YNode | null, kindStart: number, kindEnd: number): ResourceView | undefined {
   const kind = typeof value.kind === 'string' ? value.kind : '';
   if (kind === '') return undefined;
   const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
@@ -64,7 +93,7 @@ export function viewOf(value: Record<string, unknown>, doc: ParsedDocument, kind
     object = { ...value, metadata: { ...metadata, namespace } };
   }
   return {
-    object, source: value, doc, apiVersion, kind, gvk: groupVersionKind(apiVersion, kind), name, generateName, namespace,
+    object, source: value, root, apiVersion, kind, gvk: groupVersionKind(apiVersion, kind), name, generateName, namespace,
     labels: stringMap(metadata.labels), annotations: stringMap(metadata.annotations), kindStart, kindEnd,
   };
 }

@@ -537,3 +537,42 @@ test('isPolicyDocument recognises Kyverno and CEL policy documents, not workload
   assert.equal(isPolicyDocument('kyverno.io/v1'), false);
   assert.equal(isPolicyDocument(null), false);
 });
+
+test('kind: List documents: every item is evaluated, violations point into the item', () => {
+  const list = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: s}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: p1}
+  spec:
+    containers:
+    - {name: a, image: "docker.io/nginx"}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: d1}
+  spec:
+    template:
+      spec:
+        containers:
+        - {name: a, image: bar.io/ok}
+`;
+  const results = evaluate(policySet(registries), list);
+  assert.deepEqual(results.map((r) => [r.resource.kind, r.resource.name, r.rule, r.status]), [
+    ['Pod', 'p1', 'validate-registries', 'fail'],
+    ['Deployment', 'd1', 'autogen-validate-registries', 'pass'],
+  ]);
+  assert.deepEqual(spans(list, results[0]), ['docker.io/nginx']);
+  assert.equal(results[0].violations[0].path, '/spec/containers/0/image/');
+  assert.equal(list.slice(results[0].resource.kindStart, results[0].resource.kindEnd), 'Pod');
+});
+
+test('a policy defined twice is used once and the copy is reported', () => {
+  const set = PolicySet.fromDocuments([{ file: 'a.yaml', yaml: parseYamlFile(registries) }, { file: 'b.yaml', yaml: parseYamlFile(registries) }]);
+  assert.equal(set.policies.length, 1);
+  assert.deepEqual(set.errors.map((e) => [e.file, e.message]), [['b.yaml', 'ClusterPolicy restrict-image-registries is also defined in a.yaml; only that first definition is used']]);
+  assert.equal(evaluate(set, badPod).length, 1);
+});
