@@ -186,10 +186,10 @@ function imagePatternLints(doc: ParsedDocument, leaf: ImageLeaf, out: PolicyProb
     const part = alt.parts[0];
     if (part.operator === 'Equal') {
       lookalikeHost(alt, rangeOf(alt), replace, out);
-      dockerHubPrefix(alt, false, rangeOf(alt), replace, out);
+      dockerHubPrefix(alt, false, alternatives, rangeOf(alt), replace, out);
       separatorTypo(alt, rangeOf(alt), replace, out);
     } else if (part.operator === 'NotEqual') {
-      dockerHubPrefix(alt, true, rangeOf(alt), replace, out);
+      dockerHubPrefix(alt, true, alternatives, rangeOf(alt), replace, out);
     }
   });
   neverMatching(alternatives, rangeOf, out);
@@ -254,7 +254,7 @@ function lookalikeExample(p: string): string | undefined {
  * (a first component without `.`/`:` is always Docker Hub), `docker.io/library/<name>` ⇒ `<name>` only for
  * a literal name (a wildcard there would also admit `<name>:5000/...` on another registry).
  */
-function dockerHubPrefix(alt: Alternative, negated: boolean, range: { start: number; end: number }, replace: Replace, out: PolicyProblem[]): void {
+function dockerHubPrefix(alt: Alternative, negated: boolean, all: Alternative[], range: { start: number; end: number }, replace: Replace, out: PolicyProblem[]): void {
   const body = negated ? alt.parts[0].operand : alt.text;
   const m = /^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\/(.*)$/.exec(body);
   if (m === null) return;
@@ -276,6 +276,8 @@ function dockerHubPrefix(alt: Alternative, negated: boolean, range: { start: num
   } else if (literalOrg) {
     shortForms.push(rest);
   }
+  // Already written next to it (or covered by another alternative): nothing to add.
+  if (shortForms.length > 0 && shortForms.every((f) => all.some((a) => a !== alt && a.parts.length === 1 && a.parts[0].operator === 'Equal' && covers(a.text, f)))) return;
   const example = first === 'library' || !rest.includes('/') ? 'nginx' : `${first}/${rest.split('/')[1]?.replace(/[*?].*$/, '') || 'app'}`;
   const addition = shortForms.length > 0 ? `${alt.text} | ${shortForms.join(' | ')}` : undefined;
   const edits = addition !== undefined ? replace(alt, addition) : undefined;
