@@ -15,6 +15,7 @@ import { PolicySet, evaluateParsedDocument, type AdmissionInfo, type CliValues, 
 import { resourceView } from '../../server/src/engine/policy/resource';
 import { kyvernoDataDir } from '../support/paths';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kyverno's test files are untyped YAML data
 type Json = Record<string, any>;
 
 const libraryDir = path.join(kyvernoDataDir, 'policies-library');
@@ -273,7 +274,7 @@ const POD_SPECS: Record<string, string[]> = {
  */
 function withApiServerDefaults(object: Json): Json {
   const out = structuredClone(object);
-  let spec: any = out;
+  let spec: Json | undefined = out;
   for (const key of POD_SPECS[out.kind] ?? ['spec', 'template', 'spec']) spec = spec?.[key];
   if (spec === undefined || spec === null || typeof spec !== 'object') return out;
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {

@@ -29,7 +29,12 @@ export class PolicySet {
     this.exceptions = exceptions.map((e) => e.loaded);
     const kinds = new Set<string>();
     let any = false;
-    for (const p of compiled) for (const k of policyKinds(p, CONTROLLERS)) (k === '*' ? (any = true) : kinds.add(k));
+    for (const p of compiled) {
+      for (const k of policyKinds(p, CONTROLLERS)) {
+        if (k === '*') any = true;
+        else kinds.add(k);
+      }
+    }
     this.kinds = any ? undefined : kinds;
   }
 

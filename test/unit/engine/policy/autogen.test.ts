@@ -6,6 +6,9 @@ import { parseYamlFile } from '../../../../server/src/engine/yaml/model';
 import { autogenApplies, autogenStatusRules, canAutoGen, computeAutogenRules, shiftReferences, type RawRule } from '../../../../server/src/engine/policy/autogen';
 import { kyvernoDataDir } from '../../../support/paths';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- generated rules are untyped JSON
+type Json = Record<string, any>;
+
 const podRule = (over: RawRule = {}): RawRule => ({
   name: 'check',
   match: { any: [{ resources: { kinds: ['Pod'] } }] },
@@ -42,7 +45,7 @@ const conformanceDir = path.join(kyvernoDataDir, 'cli-fixtures', 'test', 'confor
  * (skipBackgroundRequests: true, validate.allowExistingViolations: true) and Go's empty `resources: {}`
  * next to `any`. Those are not autogen's doing; they are removed before comparing.
  */
-function withoutServerDefaults(rules: Record<string, any>[]): Record<string, any>[] {
+function withoutServerDefaults(rules: Json[]): Json[] {
   return rules.map((r) => {
     const out = structuredClone(r);
     if (out.skipBackgroundRequests === true) delete out.skipBackgroundRequests;
@@ -62,8 +65,8 @@ test('the autogen conformance corpus is present', () => {
 
 for (const name of autogenCases) {
   test(`Kyverno conformance autogen/${name}: status.autogen.rules`, () => {
-    const policy = parseYamlFile(fs.readFileSync(path.join(conformanceDir, name, 'policy.yaml'), 'utf8')).documents[0].parsed.toJS() as Record<string, any>;
-    const check = parseYamlFile(fs.readFileSync(path.join(conformanceDir, name, 'check-autogen.yaml'), 'utf8')).documents[0].parsed.toJS() as Record<string, any>;
+    const policy = parseYamlFile(fs.readFileSync(path.join(conformanceDir, name, 'policy.yaml'), 'utf8')).documents[0].parsed.toJS() as Json;
+    const check = parseYamlFile(fs.readFileSync(path.join(conformanceDir, name, 'check-autogen.yaml'), 'utf8')).documents[0].parsed.toJS() as Json;
     const generated = autogenStatusRules(policy.spec.rules, policy.metadata.annotations ?? {});
     const expected = withoutServerDefaults(check.status.autogen.rules ?? []);
     const mismatch = subsetMismatch(expected, generated, 'rules');
@@ -75,14 +78,14 @@ test('per-kind rules: a Deployment gets autogen-<rule> for its own kind, a CronJ
   const rules = [podRule()];
   const deploy = computeAutogenRules(rules, 'Deployment').rules;
   assert.deepEqual(deploy.map((r) => r.name), ['check', 'autogen-check']);
-  assert.deepEqual((deploy[1].match as any).any[0].resources.kinds, ['apps/v1/Deployment']);
-  assert.deepEqual((deploy[1].validate as any).pattern, { spec: { template: { spec: { containers: [{ image: 'x/*' }] } } } });
-  assert.equal((deploy[1].validate as any).failureAction, 'Enforce');
+  assert.deepEqual((deploy[1].match as Json).any[0].resources.kinds, ['apps/v1/Deployment']);
+  assert.deepEqual((deploy[1].validate as Json).pattern, { spec: { template: { spec: { containers: [{ image: 'x/*' }] } } } });
+  assert.equal((deploy[1].validate as Json).failureAction, 'Enforce');
   const cron = computeAutogenRules(rules, 'CronJob');
   assert.deepEqual(cron.rules.map((r) => r.name), ['check', 'autogen-cronjob-check']);
   assert.deepEqual(cron.generatedFrom, [undefined, 0]);
-  assert.deepEqual((cron.rules[1].match as any).any[0].resources.kinds, ['batch/v1/CronJob']);
-  assert.deepEqual((cron.rules[1].validate as any).pattern, { spec: { jobTemplate: { spec: { template: { spec: { containers: [{ image: 'x/*' }] } } } } } });
+  assert.deepEqual((cron.rules[1].match as Json).any[0].resources.kinds, ['batch/v1/CronJob']);
+  assert.deepEqual((cron.rules[1].validate as Json).pattern, { spec: { jobTemplate: { spec: { template: { spec: { containers: [{ image: 'x/*' }] } } } } } });
   assert.equal(autogenApplies({}, 'Pod', true), false);
   assert.equal(autogenApplies({}, 'StatefulSet', true), true);
   assert.equal(autogenApplies({}, 'Service', true), false);
@@ -96,7 +99,7 @@ test('the autogen-controllers annotation: none, subsets, no trimming, unknown ki
   assert.equal(autogenApplies(ann('Deployment, StatefulSet'), 'StatefulSet', true), false, 'split on "," without trimming');
   assert.equal(autogenApplies(ann('CloneSet'), 'CloneSet', true), true);
   const clone = computeAutogenRules([podRule()], 'CloneSet').rules;
-  assert.deepEqual((clone[1].match as any).any[0].resources.kinds, ['CloneSet'], 'a list of only unknown kinds is used as written');
+  assert.deepEqual((clone[1].match as Json).any[0].resources.kinds, ['CloneSet'], 'a list of only unknown kinds is used as written');
   assert.equal(autogenApplies({}, 'Deployment', false), false);
 });
 
@@ -126,20 +129,20 @@ test('match/exclude rewrites: only Pod filters of any/all, legacy kinds, non-emp
     exclude: { any: [{ resources: { kinds: ['Pod'], namespaces: ['kube-system'] } }, { resources: { namespaces: ['infra'] } }] },
   });
   const [, gen] = computeAutogenRules([rule], 'Job').rules;
-  assert.deepEqual((gen.match as any).any.map((f: any) => f.resources.kinds), [['batch/v1/Job'], ['Service']]);
-  assert.deepEqual((gen.exclude as any).any.map((f: any) => f.resources.kinds), [['batch/v1/Job'], undefined]);
+  assert.deepEqual((gen.match as Json).any.map((f: Json) => f.resources.kinds), [['batch/v1/Job'], ['Service']]);
+  assert.deepEqual((gen.exclude as Json).any.map((f: Json) => f.resources.kinds), [['batch/v1/Job'], undefined]);
   const [, cron] = computeAutogenRules([rule], 'CronJob').rules;
-  assert.deepEqual((cron.exclude as any).any.map((f: any) => f.resources.kinds), [['batch/v1/CronJob'], ['batch/v1/CronJob']]);
+  assert.deepEqual((cron.exclude as Json).any.map((f: Json) => f.resources.kinds), [['batch/v1/CronJob'], ['batch/v1/CronJob']]);
   const legacy = podRule({ match: { resources: { kinds: ['Pod'] } }, exclude: { resources: { namespaces: ['x'] } } });
   const [, lg] = computeAutogenRules([legacy], 'ReplicaSet').rules;
-  assert.deepEqual((lg.match as any).resources.kinds, ['apps/v1/ReplicaSet']);
-  assert.equal((lg.exclude as any).resources.kinds, undefined);
+  assert.deepEqual((lg.match as Json).resources.kinds, ['apps/v1/ReplicaSet']);
+  assert.equal((lg.exclude as Json).resources.kinds, undefined);
 });
 
 test('anyPattern alternatives are wrapped; deny, foreach, preconditions and context are rewritten textually', () => {
   const any = podRule({ validate: { anyPattern: [{ spec: { a: 1 } }, { metadata: { labels: { b: '2' } } }] } });
   const [, g] = computeAutogenRules([any], 'Deployment').rules;
-  assert.deepEqual((g.validate as any).anyPattern, [{ spec: { template: { spec: { a: 1 } } } }, { spec: { template: { metadata: { labels: { b: '2' } } } } }]);
+  assert.deepEqual((g.validate as Json).anyPattern, [{ spec: { template: { spec: { a: 1 } } } }, { spec: { template: { metadata: { labels: { b: '2' } } } } }]);
   const deny = podRule({
     context: [{ name: 'n', variable: { jmesPath: 'request.object.metadata.name' } }],
     preconditions: { all: [{ key: '{{ request.object.spec.hostNetwork }}', operator: 'Equals', value: true }] },
@@ -149,12 +152,12 @@ test('anyPattern alternatives are wrapped; deny, foreach, preconditions and cont
     },
   });
   const [, d] = computeAutogenRules([deny], 'Deployment').rules;
-  assert.equal((d.context as any)[0].variable.jmesPath, 'request.object.spec.template.metadata.name');
-  assert.equal((d.preconditions as any).all[0].key, '{{ request.object.spec.template.spec.hostNetwork }}');
-  assert.equal((d.validate as any).foreach[0].list, 'request.object.spec.template.spec.containers');
-  assert.equal((d.validate as any).message, 'bad {{ request.object.spec.template.metadata.name }}');
+  assert.equal((d.context as Json)[0].variable.jmesPath, 'request.object.spec.template.metadata.name');
+  assert.equal((d.preconditions as Json).all[0].key, '{{ request.object.spec.template.spec.hostNetwork }}');
+  assert.equal((d.validate as Json).foreach[0].list, 'request.object.spec.template.spec.containers');
+  assert.equal((d.validate as Json).message, 'bad {{ request.object.spec.template.metadata.name }}');
   const [, c] = computeAutogenRules([deny], 'CronJob').rules;
-  assert.equal((c.validate as any).foreach[0].list, 'request.object.spec.jobTemplate.spec.template.spec.containers');
+  assert.equal((c.validate as Json).foreach[0].list, 'request.object.spec.jobTemplate.spec.template.spec.containers');
 });
 
 test('generated names are truncated to 63 characters', () => {
