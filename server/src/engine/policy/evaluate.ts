@@ -322,8 +322,9 @@ class Validator {
       if (o.status === 'skip') {
         skipped.push(`rule ${this.rule.name}[${idx}] skipped: ${o.message}`);
       } else {
-        failed.push(o.path === '' ? `rule ${this.rule.name}[${idx}] failed: ${o.message}` : `rule ${this.rule.name}[${idx}] failed at path ${o.path}`);
-        for (const f of o.failures) violations.push(this.run.locator.fromKyvernoPath(f, base, idx));
+        const text = o.path === '' ? `rule ${this.rule.name}[${idx}] failed: ${o.message}` : `rule ${this.rule.name}[${idx}] failed at path ${o.path}`;
+        failed.push(text);
+        for (const f of o.failures) violations.push({ ...this.run.locator.fromKyvernoPath(f, base, idx), detail: text });
       }
     }
     if (skipped.length > 0 && failed.length === 0) return { status: 'skip', message: skipped.join(' '), violations: [] };
@@ -432,6 +433,8 @@ class Validator {
       const r = new Validator(this.run, this.rule, this.message).validate(spec, { ctx, element: target, nesting: scope.nesting + 1 }, collect);
       if (r === undefined || r.status === 'skip') continue;
       if (r.status === 'fail' && r.violations.length === 0) r.violations.push(this.run.locator.elementViolation(element, occurrence));
+      // Each element's own Kyverno message, so that every collected element can be explained.
+      for (const v of r.violations) v.detail ??= r.message;
       if (decided !== undefined) {
         if (r.status === 'fail') decided.violations.push(...r.violations);
         continue;

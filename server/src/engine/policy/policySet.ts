@@ -2,7 +2,7 @@
 // evaluation of one parsed YAML document against it.
 
 import type { ParsedDocument, YamlFile } from '../yaml/model';
-import { policyKinds, type CompiledException, type CompiledPolicy } from './compiled';
+import { policyKinds, rulesForKind, type CompiledException, type CompiledPolicy } from './compiled';
 import { evaluatePolicy, type EvaluateOptions } from './evaluate';
 import { isPolicyDocument, loadDocuments } from './load';
 import { listItemViews, resourceView, topLevelScalar, type ResourceView } from './resource';
@@ -40,6 +40,8 @@ export class PolicySet {
 
   static fromDocuments(docs: readonly { file: string; yaml: YamlFile }[]): PolicySet {
     const loaded = loadDocuments(docs);
+    // Generate the autogen rules of every controller kind now, so no keystroke pays for it later.
+    for (const p of loaded.policies) for (const kind of policyKinds(p, CONTROLLERS)) if (kind !== '*') rulesForKind(p, kind);
     return new PolicySet(loaded.policies, loaded.exceptions, loaded.errors);
   }
 

@@ -175,7 +175,10 @@ spec:
   const [r] = evaluate(set, pod);
   assert.equal(r.status, 'fail');
   assert.equal(r.message, 'validation error: Use our registry or a digest. rule registry-or-digest[0] failed at path /spec/containers/0/image/ rule registry-or-digest[1] failed at path /spec/containers/0/image/');
-  assert.deepEqual(r.violations.map((v) => [pod.slice(v.start, v.end), v.alternative]), [['nginx', 0], ['nginx', 1]]);
+  assert.deepEqual(r.violations.map((v) => [pod.slice(v.start, v.end), v.alternative, v.detail]), [
+    ['nginx', 0, 'rule registry-or-digest[0] failed at path /spec/containers/0/image/'],
+    ['nginx', 1, 'rule registry-or-digest[1] failed at path /spec/containers/0/image/'],
+  ]);
   const ok = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - {name: a, image: "x@sha256:abc"}\n';
   assert.equal(evaluate(set, ok)[0].message, "validation rule 'registry-or-digest' anyPattern[1] passed.");
 });
@@ -311,6 +314,10 @@ spec:
   assert.equal(tag.message, 'validation failure: validation error: An image tag is required. rule require-image-tag failed at path /image/');
   assert.deepEqual(spans(pod, tag), ['nginx', 'busybox']);
   assert.deepEqual(tag.violations.map((v) => v.path), ['/spec/containers/1/image/', '/spec/initContainers/0/image/']);
+  assert.deepEqual(tag.violations.map((v) => v.detail), [
+    'validation error: An image tag is required. rule require-image-tag failed at path /image/',
+    'validation error: An image tag is required. rule require-image-tag failed at path /image/',
+  ], 'each element keeps its own Kyverno message');
   assert.equal(latest.status, 'fail');
   assert.equal(latest.message, 'validation failure: latest is not allowed');
   assert.deepEqual(latest.violations.map((v) => v.path), ['/spec/containers/2/image/', '/spec/containers/3/image/']);
