@@ -50,9 +50,9 @@ test('spec-level validationFailureAction: the fix moves it into every validate r
   const p = only(lintText(text), 'deprecated-spec-failure-action');
   assert.equal(spanOf(text, p), 'validationFailureAction');
   const fixed = applyFix(text, p);
-  assert.ok(!/^  validationFailureAction:/m.test(fixed));
+  assert.ok(!/^ {2}validationFailureAction:/m.test(fixed));
   assert.deepEqual(effectiveActions(fixed), before);
-  assert.equal((fixed.match(/        failureAction: Enforce\n/g) ?? []).length, 2);
+  assert.equal((fixed.match(/ {8}failureAction: Enforce\n/g) ?? []).length, 2);
   assert.deepEqual(errors(lintText(fixed)), []);
   assert.deepEqual(withCode(lintText(fixed), 'deprecated-spec-failure-action'), []);
 });

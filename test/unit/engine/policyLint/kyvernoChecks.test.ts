@@ -26,7 +26,7 @@ test('duplicate rule names', () => {
 });
 
 test('no operation, several operations', () => {
-  const none = WORKSHOP_POLICY.replace(/      validate:[^]*$/, '');
+  const none = WORKSHOP_POLICY.replace(/ {6}validate:[^]*$/, '');
   assert.equal(only(lintText(none), 'kyverno-no-operation').message,
     "spec.rules[0]: No operation defined in the rule 'validate-registries'.(supported operations: mutate,validate,generate,verifyImages)");
   const two = WORKSHOP_POLICY.replace('      validate:', '      mutate:\n        patchStrategicMerge:\n          metadata:\n            labels:\n              a: b\n      validate:');
@@ -36,7 +36,7 @@ test('no operation, several operations', () => {
 });
 
 test('validate needs exactly one of pattern, anyPattern, deny, foreach, cel', () => {
-  const none = WORKSHOP_POLICY.replace(/        pattern:[^]*$/, '');
+  const none = WORKSHOP_POLICY.replace(/ {8}pattern:[^]*$/, '');
   assert.equal(only(lintText(none), 'kyverno-validate-none').message, 'path: spec.rules[0].validate..: one of pattern, anyPattern, deny, foreach, cel must be specified');
   const two = WORKSHOP_POLICY.replace('        pattern:', '        deny: {}\n        pattern:');
   assert.equal(only(lintText(two), 'kyverno-validate-several').message, 'path: spec.rules[0].validate..: only one of pattern, anyPattern, deny, foreach, cel can be specified');
@@ -122,7 +122,7 @@ test('wildcard kinds in background mode', () => {
 });
 
 test('conditions: incomplete entries, unknown operators, request.operation values, deprecated In/NotIn', () => {
-  const deny = (cond: string): string => WORKSHOP_POLICY.replace(/        pattern:[^]*$/, `        deny:\n          conditions:\n            any:\n${cond}`);
+  const deny = (cond: string): string => WORKSHOP_POLICY.replace(/ {8}pattern:[^]*$/, `        deny:\n          conditions:\n            any:\n${cond}`);
   assert.equal(only(lintText(deny('              - key: "{{ request.operation }}"\n                operator: Equals\n')), 'kyverno-condition-incomplete').message,
     'path: spec.rules[0].validate.deny.conditions.any[0].: entered value of `key`, `value` or `operator` is missing or misspelled');
   assert.match(only(lintText(deny('              - key: a\n                operator: Equalz\n                value: b\n')), 'kyverno-condition-operator').message,

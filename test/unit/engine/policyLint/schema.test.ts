@@ -48,7 +48,7 @@ test('types: YAML 1.1 booleans are booleans for Kubernetes; strings and numbers 
   assert.deepEqual(errors(lintText(WORKSHOP_POLICY.replace('background: true', 'background: yes'))), []);
   const quoted = WORKSHOP_POLICY.replace('background: true', 'background: "true"');
   assert.equal(only(lintText(quoted), 'schema-type').message, 'spec.background: Invalid value: "string": spec.background in body must be of type boolean: "true"');
-  const list = WORKSHOP_POLICY.replace('      match:\n', '      match: [Pod]\n').replace(/        any:\n          - resources:\n              kinds:\n                - Pod\n/, '');
+  const list = WORKSHOP_POLICY.replace('      match:\n', '      match: [Pod]\n').replace(/ {8}any:\n {10}- resources:\n {14}kinds:\n {16}- Pod\n/, '');
   assert.equal(only(lintText(list), 'schema-type').message, 'spec.rules[0].match: Invalid value: "array": spec.rules[0].match in body must be of type object: "array"');
   const timeout = WORKSHOP_POLICY.replace('  background: true', '  background: true\n  webhookTimeoutSeconds: 1.5');
   assert.match(only(lintText(timeout), 'schema-type').message, /must be of type integer/);
@@ -84,7 +84,7 @@ test('metadata: ObjectMeta fields, string labels and annotations', () => {
 
 test('a null value counts as absent (pruned by the API server): exclude: is fine, match: is Required', () => {
   assert.deepEqual(errors(lintText(WORKSHOP_POLICY.replace('      validate:', '      exclude:\n      validate:'))), []);
-  const text = WORKSHOP_POLICY.replace(/      match:\n        any:\n          - resources:\n              kinds:\n                - Pod\n/, '      match:\n');
+  const text = WORKSHOP_POLICY.replace(/ {6}match:\n {8}any:\n {10}- resources:\n {14}kinds:\n {16}- Pod\n/, '      match:\n');
   assert.equal(only(lintText(text), 'schema-required').message, 'spec.rules[0].match: Required value');
 });
 
