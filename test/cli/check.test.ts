@@ -180,3 +180,13 @@ test('the inline allow-list acts as an Enforce policy over all three container l
   assert.deepEqual(fail?.violations.map((v) => [v.path, v.image]), [['/spec/initContainers/0/image/', 'busybox']]);
 });
 
+
+test('an image written as an alias is reported where the alias is written', () => {
+  const dir = workspace({
+    'policy.yaml': seedPolicy,
+    'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    img: &img nginx\nspec:\n  containers:\n    - name: c\n      image: *img\n',
+  });
+  const r = runCli(['check', '.'], dir);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.ok(r.stdout.includes('pod.yaml:10:14: nginx'), r.stdout);
+});

@@ -1,7 +1,7 @@
 // Maps Kyverno paths ("/spec/containers/1/image/") and evaluated values (foreach elements) back to
 // source ranges in the evaluated YAML document.
 
-import { nodeAtPath, type YNode } from '../yaml/model';
+import { nodeAtPath, nodeAtPathAsWritten, type YNode } from '../yaml/model';
 import { deref, type ResourceView } from './resource';
 import { isRecord } from './selector';
 import type { Violation } from './types';
@@ -56,8 +56,15 @@ export class Locator {
   /** A violation at the node for `segs`, or at the deepest existing ancestor's key, or at `kind`. */
   at(segs: Segments): Violation {
     const path = Locator.pathText(segs);
-    const node = deref(nodeAtPath(this.root, segs) ?? null);
+    const found = nodeAtPathAsWritten(this.root, segs);
+    const node = found?.node ?? null;
     if (node !== null) {
+      if (found?.alias !== undefined) {
+        // Written as `*name`: underline the alias the user wrote, not the shared anchored value.
+        const v: Violation = { path, start: found.alias.start, end: found.alias.end };
+        if (segs[segs.length - 1] === 'image' && node.kind === 'scalar' && typeof node.value === 'string') v.image = node.value;
+        return v;
+      }
       if (node.kind === 'scalar') {
         // An empty value (`image:` with nothing after it) has no text to underline: use its key.
         const key = node.valueStart === node.valueEnd ? this.keyNode(segs) : undefined;

@@ -3,5 +3,5 @@ export type {
   ScalarStyle, YScalar, YPair, YMap, YSeq, YAlias, YNode, YamlError, ParsedDocument, YamlDocument, YamlFile, TextChange,
 } from './model';
 export { parseYamlFile, updateYamlFile } from './file';
-export { nodeAtPath } from './path';
+export { nodeAtPath, nodeAtPathAsWritten } from './path';
 export { MAX_DEPTH, MAX_EXPANDED_NODES } from './limits';

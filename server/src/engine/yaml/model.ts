@@ -67,4 +67,4 @@ export interface TextChange { start: number; end: number; text: string }
 
 // The functions of the contract, re-exported so `engine/yaml/model` is a complete entry point.
 export { parseYamlFile, updateYamlFile } from './file';
-export { nodeAtPath } from './path';
+export { nodeAtPath, nodeAtPathAsWritten } from './path';

@@ -19,10 +19,28 @@ export function nodeAtPath(root: YNode | null, path: readonly (string | number)[
   return node ?? undefined;
 }
 
-function step(node: YNode, element: string | number): YNode | null {
+/**
+ * Like nodeAtPath, and also the first alias the path goes through (the leaf included). Past that alias
+ * every node is written at its anchor, possibly far away and shared by other aliases, so the place the
+ * user wrote for this path is the alias itself.
+ */
+export function nodeAtPathAsWritten(root: YNode | null, path: readonly (string | number)[]): { node: YNode; alias?: YNode } | undefined {
+  let alias: YNode | undefined = root !== null && root.kind === 'alias' ? root : undefined;
+  let node: YNode | null = deref(root);
+  for (const element of path) {
+    if (node === null) return undefined;
+    const written = step(node, element, false);
+    if (alias === undefined && written !== null && written.kind === 'alias') alias = written;
+    node = deref(written);
+  }
+  return node === null ? undefined : alias === undefined ? { node } : { node, alias };
+}
+
+function step(node: YNode, element: string | number, followAlias = true): YNode | null {
+  const resolve = (n: YNode | null): YNode | null => (followAlias ? deref(n) : n);
   if (node.kind === 'seq') {
     const index = typeof element === 'number' ? element : INDEX.test(element) ? Number(element) : -1;
-    return Number.isInteger(index) && index >= 0 && index < node.items.length ? deref(node.items[index]) : null;
+    return Number.isInteger(index) && index >= 0 && index < node.items.length ? resolve(node.items[index]) : null;
   }
   if (node.kind !== 'map') return null;
   const name = typeof element === 'number' ? String(element) : element;
@@ -41,7 +59,7 @@ function step(node: YNode, element: string | number): YNode | null {
       if (isMergeKey(key)) { merged.push(...mergeSources(pair.value)); continue; }
       if (scalarKeyString(key.value) === name) found = pair.value;   // the last duplicate wins, as in toJS()
     }
-    if (found !== undefined) return deref(found);
+    if (found !== undefined) return resolve(found);
     for (let k = merged.length - 1; k >= 0; k--) if (!seen.has(merged[k])) { seen.add(merged[k]); stack.push(merged[k]); }
   }
   return null;
