@@ -60,6 +60,8 @@ export function createRunDir(name: string, workspaceTemplate: string): RunDir {
     'update.mode': 'none',
     'git.enabled': false,
     'files.hotExit': 'off',
+    // The web workbench auto-saves after a delay by default; the tests make unsaved edits on purpose.
+    'files.autoSave': 'off',
     'editor.hover.delay': 300,
   }, null, 2));
   fs.writeFileSync(path.join(root, 'code-server.yaml'), 'auth: none\ncert: false\n');

@@ -126,6 +126,7 @@ suite('Registry Guard in a real extension host: the seed scenario', () => {
     const policy = await vscode.workspace.openTextDocument(policyUri);
     await replace(policyUri, rangeIn(policy, /^\s*validationFailureAction:/, 'Enforce'), 'Audit');
     assert.match(policy.getText(), /validationFailureAction: Audit\n/);
+    assert.equal(policy.isDirty, true, 'the policy edit is not saved');
     const [d] = await waitFor('a Warning on pod.yaml', () => {
       const found = ours(podUri);
       return found.length === 1 && found[0].severity === vscode.DiagnosticSeverity.Warning && found;
