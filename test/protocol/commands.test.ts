@@ -129,3 +129,20 @@ test('after a workspace check, policy changes refresh the closed files\' diagnos
     await client.diagnostics(file('apps/deployment.yaml').uri, (p) => p.diagnostics.length === 0, mark, 'the closed Deployment to clear');
   });
 });
+
+test('initializationOptions.settings seed the settings of clients that neither pull nor push them (Neovim 0.7 init_options)', async () => {
+  const workspace = path.join(fixturesDir, 'lsp', 'workspace');
+  const podText = fs.readFileSync(path.join(workspace, 'apps', 'pod.yaml'), 'utf8');
+  const client = await LspTestClient.start({
+    capabilities: {},
+    initializationOptions: { settings: { registryGuard: { allowedRegistries: ['public.ecr.aws/*'], severity: { enforce: 'warning' } } } },
+  });
+  try {
+    await client.open('untitled:pod', podText);
+    const published = await client.diagnostics('untitled:pod', (p) => p.diagnostics.length === 1);
+    assert.equal(published.diagnostics[0].code, 'registryguard-allowed-registries/allowed-registries');
+    assert.equal(published.diagnostics[0].severity, 2);
+  } finally {
+    await client.stop();
+  }
+});

@@ -93,6 +93,11 @@ export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustPar
 /** initializationOptions the VS Code client sends; other editors may omit them (trusted is assumed). */
 export interface InitializationOptions {
   isTrusted?: boolean;
+  /**
+   * `{ registryGuard: {...} }`: initial settings for clients that neither answer workspace/configuration nor push
+   * workspace/didChangeConfiguration (Neovim 0.7 `init_options`). Pulled or pushed settings take precedence.
+   */
+  settings?: unknown;
 }
 
 export interface DocumentState {

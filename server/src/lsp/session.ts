@@ -129,6 +129,7 @@ export class RegistryGuardSession {
     this.capabilities = params.capabilities;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     this.trusted = options.isTrusted !== false;
+    this.pushed.update(options.settings);
     this.folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri }] : []);
     return {
       capabilities: {
