@@ -167,3 +167,29 @@ test('mutation: indentation lost (pasted from a web page)', () => {
   assert.equal(problems[0].severity, 'error');
   assert.match(problems[0].message, /^This looks like a Kyverno ClusterPolicy whose indentation was lost/);
 });
+
+test('every corpus policy flattened to column 0: one diagnosis each; the re-indent fix, when offered, restores it exactly', () => {
+  const canonical = (x: unknown): unknown => Array.isArray(x) ? x.map(canonical)
+    : x !== null && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, canonical((x as Record<string, unknown>)[k])]))
+      : typeof x === 'string' ? x.replace(/\s+/g, ' ').trim() : x; // folded text loses its line breaks, not its words
+  let total = 0;
+  let offered = 0;
+  const wrong: string[] = [];
+  for (const d of corpus()) {
+    if (!d.apiVersion.startsWith('kyverno.io/')) continue;
+    total++;
+    const flat = d.text.split('\n').map((l) => l.trimStart()).join('\n');
+    const problems = lint(flat);
+    assert.deepEqual(problems.map((p) => p.code), ['policy-indentation-lost'], d.file);
+    const fix = problems[0].fix;
+    if (fix === undefined) continue;
+    offered++;
+    assert.equal(fix.preferred, false);
+    const rebuilt = parseYamlFile(fix.edits[0].newText).documents[0].parsed.toJS();
+    const original = parseYamlFile(d.text).documents[0].parsed.toJS();
+    if (JSON.stringify(canonical(rebuilt)) !== JSON.stringify(canonical(original))) wrong.push(d.file);
+  }
+  console.log(`flattened corpus: ${total} policies, ${total} diagnosed, re-indent offered for ${offered}, ${wrong.length} wrong`);
+  assert.deepEqual(wrong, []);
+  assert.ok(offered >= total * 0.9, `re-indent offered for ${offered} of ${total}`);
+});

@@ -11,13 +11,31 @@ import { deprecationLints } from './deprecations';
 import { autogenLints } from './autogenLint';
 import { detectLostIndentation } from './lostIndentation';
 import { formatPath, rangeForPath } from './tree';
+import { reindentPolicy } from './reindent';
+import { parseYamlFile } from '../yaml/model';
 
 export type { PolicyProblem, PolicyFix, TextEdit, LintContext } from './types';
 export { isPolicyLike } from './classify';
 
+// ParsedDocuments are immutable and shared between versions of a file, so results are kept per document
+// (and per set of workspace kinds, the only context that changes them).
+const cache = new WeakMap<ParsedDocument, { key: string; problems: PolicyProblem[] }>();
+
 export function lintPolicyDocument(doc: ParsedDocument, context?: LintContext): PolicyProblem[] {
+  const key = context?.workloadKinds ? [...context.workloadKinds].sort().join(',') : '';
+  const hit = cache.get(doc);
+  if (hit !== undefined && hit.key === key) return hit.problems.map((p) => ({ ...p }));
+  const problems = lintUncached(doc, context);
+  cache.set(doc, { key, problems });
+  return problems.map((p) => ({ ...p }));
+}
+
+function lintUncached(doc: ParsedDocument, context?: LintContext): PolicyProblem[] {
   const lost = detectLostIndentation(doc);
-  if (lost !== undefined) return [lost];
+  if (lost !== undefined) {
+    const fix = reindentFix(doc);
+    return [fix ? { ...lost, fix } : lost];
+  }
   const info = classifyDocument(doc);
   if (info === undefined) return [];
   if (info.kind === 'unknown-version') {
@@ -50,6 +68,25 @@ export function lintPolicyDocument(doc: ParsedDocument, context?: LintContext): 
 
 export function lintPolicyFile(yaml: YamlFile, context?: LintContext): { documentIndex: number; problems: PolicyProblem[] }[] {
   return yaml.documents.map((d) => ({ documentIndex: d.index, problems: lintPolicyDocument(d.parsed, context) }));
+}
+
+/**
+ * The schema-guided re-indentation as a fix, offered only when the result is one YAML document that
+ * passes every policy check without an error (then it is at least a valid policy; whether it is the one
+ * that was copied is for the author to review, hence not preferred).
+ */
+function reindentFix(doc: ParsedDocument): PolicyProblem['fix'] {
+  const apiVersion = /^[ \t]*apiVersion[ \t]*:[ \t]*["']?([^\s"'#]+)/m.exec(doc.text)?.[1];
+  const kind = /^[ \t]*kind[ \t]*:[ \t]*["']?([^\s"'#]+)/m.exec(doc.text)?.[1];
+  if (apiVersion === undefined || kind === undefined) return undefined;
+  const rebuilt = reindentPolicy(doc.text, apiVersion, kind);
+  if (rebuilt === undefined || rebuilt === doc.text) return undefined;
+  const file = parseYamlFile(rebuilt);
+  if (file.documents.length !== 1) return undefined;
+  const parsed = file.documents[0].parsed;
+  if (parsed.errors.length > 0 || detectLostIndentation(parsed) !== undefined) return undefined;
+  if (lintPolicyDocument(parsed).some((p) => p.severity === 'error')) return undefined;
+  return { title: 'Restore the indentation from the Kyverno schema (review the result)', edits: [{ start: 0, end: doc.text.length, newText: rebuilt }], preferred: false };
 }
 
 function dedupe(problems: PolicyProblem[]): PolicyProblem[] {

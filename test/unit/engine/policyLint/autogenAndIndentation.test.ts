@@ -52,6 +52,9 @@ test('the workshop policy pasted flat: one clear diagnosis, nothing else', () =>
   assert.equal(problems[0].code, 'policy-indentation-lost');
   assert.equal(problems[0].message.startsWith('This looks like a Kyverno ClusterPolicy whose indentation was lost'), true);
   assert.match(problems[0].message, /`name`, `rules`, `match`, `validate` and `pattern`/);
+  // The schema-guided re-indent gives the original back (offered for review, not as the preferred fix).
+  assert.equal(problems[0].fix?.preferred, false);
+  assert.equal(applyFix(flat, problems[0]), WORKSHOP_POLICY);
 });
 
 test('flattened variants: CRLF, lost dashes, a YAML error, several documents in a file', () => {
