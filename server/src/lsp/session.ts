@@ -4,7 +4,7 @@
  */
 import {
   CancellationToken, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
-  type ClientCapabilities, type Connection, type Disposable, type InitializeParams,
+  type ClientCapabilities, type Connection, type Diagnostic, type Disposable, type InitializeParams,
   type InitializeResult, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter, type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { Analyzer, PolicyStore } from '../engine/analysis';
@@ -62,7 +62,7 @@ export class RegistryGuardSession {
     this.settings = new SettingsCache(reader);
     this.sources = new PolicySources(this.store, fs, this.documents, this.log, (policiesChanged) => this.policiesChanged(policiesChanged));
     const publisher = {
-      publish: (uri: string, version: number | undefined, diagnostics: import('vscode-languageserver/node').Diagnostic[]) => {
+      publish: (uri: string, version: number | undefined, diagnostics: Diagnostic[]) => {
         void connection.sendDiagnostics({ uri, version, diagnostics });
       },
     };
