@@ -8,8 +8,9 @@ import type { PolicyProblem } from './types';
 import type { PolicyDocumentInfo } from './classify';
 import { arr, deepEqual, isObject, isSet, isZero, obj, str, type Json, type JsonObject } from './js';
 import { asMap, asSeq, at, deref, entries, formatPath, rangeForPath, type Path, type Range } from './tree';
-import { parseImageReference } from '../image/reference';
-import { wildcardMatch } from '../pattern/wildcard';
+import { parseImageReference } from '../image';
+import { wildcardMatch } from '../pattern';
+import { compileExpression } from '../jmespath';
 import { parseAnchor } from './anchors';
 import { deleteEntryEdit } from './edits';
 
@@ -543,6 +544,12 @@ function checkContext(r: Reporter, rule: JsonObject, i: number): void {
     const kinds = ['configMap', 'apiCall', 'globalReference', 'imageRegistry', 'variable'].filter((x) => isSet(entry[x]));
     if (kinds.length !== 1) continue; // the CRD's oneOf reports this
     const body = obj(entry[kinds[0]]) ?? {};
+    // JMESPath expressions are parsed unless they contain variables (Kyverno cannot know their value).
+    const jmesPath = str(body.jmesPath) ?? '';
+    if (jmesPath !== '' && !/\{\{/.test(jmesPath)) {
+      const parseError = jmesPathError(jmesPath);
+      if (parseError !== undefined) return fail(`failed to parse JMESPath ${jmesPath}: ${parseError}`, [kinds[0], 'jmesPath']);
+    }
     switch (kinds[0]) {
       case 'configMap':
         if (!str(body.name)) return fail('a name is required for configMap context entry', ['configMap']);
@@ -738,4 +745,13 @@ function autogenExcludesControllers(policy: JsonObject): boolean {
   if (typeof value !== 'string' || value === 'none' || value === 'all') return false;
   const kinds = value.toLowerCase().split(',').sort();
   return kinds.join(',') !== 'cronjob,daemonset,deployment,job,statefulset';
+}
+
+function jmesPathError(expression: string): string | undefined {
+  try {
+    compileExpression(expression);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }

@@ -9,8 +9,8 @@ import { asMap, asScalar, asSeq, at, column, contentEnd, deref, entries, eol, is
 import { parseAnchor, fieldName } from './anchors';
 import { startsLine } from './edits';
 import { covers, intersects, splitAlternatives, type Alternative } from './wildcardSets';
-import { wildcardMatch } from '../pattern/wildcard';
-import { parseImageReference } from '../image/reference';
+import { wildcardMatch } from '../pattern';
+import { parseImageReference } from '../image';
 
 const POD_CONTAINER_LISTS = ['initContainers', 'ephemeralContainers'] as const;
 

@@ -145,6 +145,9 @@ test('context entries: name, reserved names, configMap and imageRegistry details
   assert.equal(only(lintText(ctx('        - name: img\n          imageRegistry:\n            reference: "UPPER/Case"\n')), 'kyverno-context').message,
     'path: spec.rules[0]: bad image: UPPER/Case: repository name must be lowercase');
   assert.deepEqual(withCode(lintText(ctx('        - name: img\n          imageRegistry:\n            reference: "{{ element.image }}"\n')), 'kyverno-context'), []);
+  assert.match(only(lintText(ctx('        - name: v\n          variable:\n            jmesPath: "request.object.spec[?"\n')), 'kyverno-context').message,
+    /^path: spec\.rules\[0\]: failed to parse JMESPath request\.object\.spec\[\?: /);
+  assert.deepEqual(withCode(lintText(ctx('        - name: v\n          variable:\n            jmesPath: "request.object.spec.containers[].image"\n')), 'kyverno-context'), []);
 });
 
 test('match without kinds', () => {
