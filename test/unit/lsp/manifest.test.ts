@@ -11,10 +11,16 @@ interface Property { type: string; default: unknown; scope?: string; markdownDes
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 const properties: Record<string, Property> = manifest.contributes.configuration.properties;
 
-test('activates on YAML only and contributes no language or grammar (coexists with Red Hat YAML)', () => {
+test('activates on YAML only; contributes no language and only grammars injected into YAML (coexists with Red Hat YAML)', () => {
   assert.deepEqual(manifest.activationEvents, ['onLanguage:yaml']);
   assert.equal(manifest.contributes.languages, undefined);
-  assert.equal(manifest.contributes.grammars, undefined);
+  for (const grammar of manifest.contributes.grammars ?? []) {
+    assert.equal(grammar.language, undefined, 'a grammar for a language would compete with the YAML grammar');
+    assert.deepEqual(grammar.injectTo, ['source.yaml']);
+    const file = JSON.parse(fs.readFileSync(path.join(repoRoot, grammar.path), 'utf8'));
+    assert.equal(file.scopeName, grammar.scopeName);
+    assert.ok(grammar.path.startsWith('./syntaxes/'), 'shipped through the .vscodeignore whitelist');
+  }
 });
 
 test('every setting is described in markdown and scoped', () => {
