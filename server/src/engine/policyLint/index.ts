@@ -10,7 +10,7 @@ import { registryLints } from './registryLint';
 import { deprecationLints } from './deprecations';
 import { autogenLints } from './autogenLint';
 import { detectLostIndentation } from './lostIndentation';
-import { formatPath, rangeForPath } from './tree';
+import { rangeForPath } from './tree';
 import { reindentPolicy } from './reindent';
 import { parseYamlFile } from '../yaml/model';
 
@@ -98,6 +98,3 @@ function dedupe(problems: PolicyProblem[]): PolicyProblem[] {
     return true;
   });
 }
-
-// Re-exported for the authoring help and tests.
-export { formatPath };

@@ -143,7 +143,7 @@ export function reindentPolicy(text: string, apiVersion: string, kind: string): 
       // Among the frames naming the key, one that requires it and still lacks it wins (a rule's `name`
       // written after its `match` block is the rule's, not the resource filter's); never a duplicate.
       const key = line.key;
-      const candidates = stack.map((f, k) => k).filter((k) => knows(stack[k], key) && !stack[k].seen.has(key));
+      const candidates = stack.map((_frame, k) => k).filter((k) => knows(stack[k], key) && !stack[k].seen.has(key));
       if (j < 0) j = [...candidates].reverse().find((k) => stack[k].schema?.r?.includes(key)) ?? -1;
       if (j < 0 && candidates.length > 0) j = candidates[candidates.length - 1];
       if (j >= 0 && j < stack.length - 1 && top.children > 0) {
