@@ -66,7 +66,7 @@ tar czf "$RG_CACHE/ripgrep-v13.0.0-10-$RG_TRIPLE.tar.gz" -C "$(dirname "$(comman
 # a nodedir node-gyp would download them from nodejs.org, which is unreachable.
 if [[ -z "${npm_config_nodedir:-}" ]]; then
   node_prefix="$(dirname "$(dirname "$(command -v node)")")"
-  [[ -f "$node_prefix/include/node/node.h" ]] && export npm_config_nodedir="$node_prefix"
+  if [[ -f "$node_prefix/include/node/node.h" ]]; then export npm_config_nodedir="$node_prefix"; fi
 fi
 # unsafe_perm: code-server's postinstall refuses to run as root without it (npm 11 only warns that the key
 #   is unknown, but still passes it to the script).
