@@ -307,7 +307,13 @@ function loadValidatingPolicy(value: Record<string, unknown>, kind: CelPolicyKin
   // Kyverno defaults an empty validationActions to Deny (ValidatingPolicySpec.ValidationActions()).
   const actions = validationActions(spec.validationActions);
   const effective: ValidationAction[] = actions.length > 0 ? actions : ['Deny'];
-  const { action, note } = actionOf(effective);
+  let { action, note } = actionOf(effective);
+  const admission = isRecord(evaluation.admission) ? evaluation.admission : {};
+  if (admission.enabled === false) {
+    // Not evaluated at admission: nothing is blocked; background scans report the failures.
+    action = 'Audit';
+    note = 'evaluation.admission.enabled is false: Kyverno does not check requests, background scans report failures';
+  }
   const policy: CelPolicy = {
     kind, apiVersion: value.apiVersion as string, name, namespace, key: namespaced ? `${namespace}/${name}` : name,
     file: at.file, offset: at.doc.start, validationActions: effective, action,

@@ -70,9 +70,9 @@ export interface CelPolicy {
   offset: number;
   /** ValidatingPolicy: spec.validationActions; a VAP carries them per binding. */
   validationActions: ValidationAction[];
-  /** Deny → Enforce; Audit or Warn alone → Audit. */
+  /** Deny → Enforce; Audit or Warn → Audit; Audit as well when admission evaluation is disabled. */
   action: FailureAction;
-  /** Set when Warn is the only blocking-free action besides Audit, to tell the user what Kyverno does. */
+  /** What the action does not say: Warn (a warning, not a block) or admission evaluation disabled. */
   actionNote?: string;
   failurePolicy: 'Fail' | 'Ignore';
   /** The policy's own spec first, then its autogen specs. */

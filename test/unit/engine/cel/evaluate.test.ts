@@ -106,6 +106,9 @@ test('validationActions: Deny → Enforce, Audit → Audit, Warn → Audit with 
   assert.equal(warnAction, 'Audit');
   assert.match(warnNote ?? '', /admitted with a warning/);
   assert.deepEqual(action('[]'), ['Enforce', undefined]);
+  const [noAdmission] = evaluate(policies(vpol({ expression: ECR_ONLY, spec: '  evaluation:\n    admission:\n      enabled: false\n' })), POD);
+  assert.equal(noAdmission.action, 'Audit');
+  assert.match(noAdmission.violations[0].detail ?? '', /admission.enabled is false/);
 });
 
 test('messages: message, messageExpression, and the default for an index', () => {
