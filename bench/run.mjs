@@ -1,0 +1,398 @@
+// Registry Guard benchmark: `npm run bench` (full, writes bench/results.md) or `node bench/run.mjs --smoke`
+// (tiny sizes, checks that every section still runs; writes bench/data/results-smoke.md, asserts no timing).
+//
+// Every ratio compares two measurements taken side by side in this run: absolute times on a shared machine
+// are noise, ratios much less so. See bench/README.md for what each section measures and why.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { generateFiles, generateManifests, imageSpans } from './generate.mjs';
+import { summarizeProfile } from './lib/profile.mjs';
+import { measureEdits, measureMemory, measureOpens, measurePolicyChange, profileEdits, profileOpens } from './lib/scenarios.mjs';
+import { benchDir, buildLimitLiftedServer, dataDir, makeWorkspace, policyFiles, POLICY_DIR, root, SEED_POLICY, servers } from './lib/servers.mjs';
+import { int, mb, median, ms, percentile, ratio, table, verdict } from './lib/stats.mjs';
+
+const require = createRequire(import.meta.url);
+const jsYaml = require('js-yaml');
+
+const smoke = process.argv.includes('--smoke');
+const noProfile = process.argv.includes('--no-profile');
+
+const CONFIG = smoke
+  ? {
+    sizes: [['20 kB', 20_000], ['100 kB', 100_000]],
+    edits: 3, editWarmup: 1, yamlLsEdits: [1, 1], yamlLsWarmup: 0,
+    opens: [2, 2], openWarmup: 1,
+    policyChange: { files: 3, bytes: 20_000, rounds: 2 },
+    cli: { files: 40, bytesEach: 2_000 },
+    memory: [['100 kB', 100_000]],
+    profile: process.argv.includes('--profile'),
+    out: join(dataDir, 'results-smoke.md'),
+  }
+  : {
+    sizes: [['1 MB', 1_000_000], ['10 MB', 10_000_000]],
+    edits: 50, editWarmup: 3, yamlLsEdits: [10, 3], yamlLsWarmup: 1,
+    opens: [5, 3], openWarmup: 1,
+    policyChange: { files: 20, bytes: 1_000_000, rounds: 4 },
+    cli: { files: 10_000, bytesEach: 2_000 },
+    memory: [['1 MB', 1_000_000], ['10 MB', 10_000_000]],
+    profile: !noProfile,
+    out: join(benchDir, 'results.md'),
+  };
+
+const TARGETS = { editVsFloor: 2, openVsJsYaml: 3, cliVsJsYaml: 0.5, heapPerByte: 15, yamlLsExpected: 50, linearDoubling: 2.8 };
+
+const out = [];
+const failures = [];
+const misses = [];
+const say = (text = '') => {
+  out.push(text);
+  process.stdout.write(`${text}\n`);
+};
+
+async function section(title, body) {
+  say(`## ${title}`);
+  say();
+  const t = performance.now();
+  try {
+    await body();
+  } catch (error) {
+    failures.push(title);
+    say(`**Section failed:** ${String(error?.stack ?? error).split('\n').slice(0, 6).join(' / ')}`);
+  }
+  say();
+  say(`_(section time ${((performance.now() - t) / 1000).toFixed(1)} s)_`);
+  say();
+}
+
+function profileReport(title, file) {
+  if (file === undefined || !existsSync(file)) {
+    say(`_No profile was written for ${title}._`);
+    return;
+  }
+  const s = summarizeProfile(file);
+  say(`**Profile: ${title}** (${ms(s.totalMs)} ms of CPU samples, idle excluded; \`${file.slice(root.length)}\`)`);
+  say();
+  say(table(['self time by source', 'ms', 'share'], s.byFile.map((f) => [`\`${f.file}\``, ms(f.selfMs), `${((100 * f.selfMs) / s.totalMs).toFixed(1)}%`])));
+  say();
+  say(table(['inclusive time by function', 'source', 'ms', 'share'], s.topInclusive.map((f) => [`\`${f.fn}\``, `\`${f.file}\``, ms(f.ms), `${((100 * f.ms) / s.totalMs).toFixed(1)}%`])));
+  say();
+}
+
+function jsYamlFloor(text, runs) {
+  jsYaml.loadAll(text);
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    jsYaml.loadAll(text);
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const startedAt = new Date();
+mkdirSync(dataDir, { recursive: true });
+say(`# Registry Guard benchmark${smoke ? ' (smoke: tiny sizes, numbers mean nothing)' : ''}`);
+say();
+say(`Run ${startedAt.toISOString()} on ${cpus().length}× ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 1e9)} GB, Node ${process.version}. ` +
+  'Each ratio compares measurements taken side by side in this run; absolute times on this shared machine are noise.');
+say();
+
+const inputs = new Map();
+const specs = servers({ limitLifted: await buildLimitLiftedServer().catch(() => undefined) });
+const lifted = specs.rgLifted !== undefined;
+const opensMedian = new Map();
+
+await section('1. Inputs', async () => {
+  for (const [label, bytes] of CONFIG.sizes) {
+    const g = generateManifests({ bytes });
+    inputs.set(label, g.text);
+    writeFileSync(join(dataDir, `manifests-${label.replace(/\s/g, '')}.yaml`), g.text);
+  }
+  const rows = [];
+  for (const [label] of CONFIG.sizes) {
+    const text = inputs.get(label);
+    const docs = jsYaml.loadAll(text);
+    const kinds = {};
+    for (const d of docs) kinds[d.kind] = (kinds[d.kind] ?? 0) + 1;
+    const lines = text.split('\n').length;
+    rows.push([label, int(text.length), int(docs.length), int(lines), int(imageSpans(text).length), Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ')]);
+  }
+  say('Generated by `bench/generate.mjs` (seeded: the same bytes every run); written to `bench/data/`.');
+  say();
+  say(table(['file', 'bytes', 'documents', 'lines', 'images', 'kinds'], rows));
+  say();
+  const policies = policyFiles();
+  say(`Policies (${policies.length} files): the seed \`${SEED_POLICY.slice(root.length)}\` and \`${POLICY_DIR.slice(root.length)}/\`: ` +
+    policies.map((p) => `\`${p.name.replace(/\.yaml$/, '')}\``).join(', ') + '. They cover pattern, anyPattern, `=()` anchors, exclude, deny with the `images` variable, foreach, a namespaced Policy and a PolicyException.');
+  say();
+  say(lifted
+    ? '`dist/server.js` analyses files up to 2 MiB (`MAX_ANALYSED_FILE_BYTES` in `server/src/lsp/session.ts`) and only publishes a "not checked" notice for larger ones. So that the 10 MB rows measure the engine too, the bench also bundles the same sources with that constant lifted (`bench/data/server-nolimit.js`, rows marked "limit lifted").'
+    : 'The limit-lifted server variant could not be built (MAX_ANALYSED_FILE_BYTES not found in session.ts): only the shipped server is measured.');
+});
+
+await section('2. Edit → diagnostics (stdio, incremental didChange of one image, debounce 0)', async () => {
+  say(`Each server gets a fresh process, opens the file, then ${CONFIG.editWarmup} warm-up + ${CONFIG.edits} measured edits, each awaited: ` +
+    'time from sending `didChange` to receiving `publishDiagnostics` for that version. Registry Guard runs with `registryGuard.diagnosticsDelay: 0` ' +
+    '(answered through `workspace/configuration`). yaml-language-server publishes without a version and has a fixed, unconfigurable 200 ms ' +
+    `validation delay (\`validationDelayMs\`); it gets ${CONFIG.yamlLsEdits.join(' / ')} measured edits (it is slow) and its ratio is shown with and without those 200 ms.`);
+  say();
+  const rows = [];
+  const summary = [];
+  for (const [index, [label, bytes]] of CONFIG.sizes.entries()) {
+    const text = inputs.get(label);
+    const ws = makeWorkspace('edit');
+    try {
+      const run = async (spec, edits, warmup, env) => {
+        const r = await measureEdits(spec, ws, { name: `edit-${label.replace(/\s/g, '')}.yaml`, text, edits, warmup, env });
+        const p50 = percentile(r.times, 50), p95 = percentile(r.times, 95);
+        return { ...r, p50, p95 };
+      };
+      const overLimit = bytes > 2 * 1024 * 1024;
+      const floor = await run(specs.noop, CONFIG.edits, CONFIG.editWarmup);
+      const rg = await run(specs.rg, CONFIG.edits, CONFIG.editWarmup);
+      const rgLifted = overLimit && lifted ? await run(specs.rgLifted, CONFIG.edits, CONFIG.editWarmup) : undefined;
+      const best = rgLifted ?? rg;
+      const replayFile = join(dataDir, `replay-${label.replace(/\s/g, '')}.json`);
+      writeFileSync(replayFile, best.payload);
+      const payloadFloor = await run(specs.noop, CONFIG.edits, CONFIG.editWarmup, { BENCH_DIAGNOSTICS_FILE: replayFile });
+      const yamlLs = await run(specs.yamlLs, CONFIG.yamlLsEdits[index], CONFIG.yamlLsWarmup);
+      const payloadMb = (r) => mb(Buffer.byteLength(r.payload));
+      rows.push([label, specs.noop.name, ms(floor.p50), ms(floor.p95), int(floor.diagnostics), payloadMb(floor), '1×', '—', '—']);
+      rows.push([label, `no-op server replaying Registry Guard's ${int(payloadFloor.diagnostics)} diagnostics (payload floor)`, ms(payloadFloor.p50), ms(payloadFloor.p95), int(payloadFloor.diagnostics), payloadMb(payloadFloor), ratio(payloadFloor.p50 / floor.p50), '1×', '—']);
+      const rgRow = (name, r) => {
+        const x = r.p50 / floor.p50;
+        const met = x <= TARGETS.editVsFloor;
+        if (!met) misses.push({ what: `edit→diagnostics ${label} (${name})`, value: ratio(x), target: `≤ ${TARGETS.editVsFloor}×` });
+        rows.push([label, name, ms(r.p50), ms(r.p95), int(r.diagnostics), payloadMb(r), ratio(x), ratio(r.p50 / payloadFloor.p50), `${verdict(met)} (≤ ${TARGETS.editVsFloor}× floor)`]);
+      };
+      rgRow(overLimit ? 'Registry Guard (shipped: over the size limit, not analysed)' : 'Registry Guard', rg);
+      if (rgLifted) rgRow('Registry Guard, limit lifted', rgLifted);
+      const yx = yamlLs.p50 / best.p50;
+      const yxNoDelay = (yamlLs.p50 - 200) / best.p50;
+      rows.push([label, specs.yamlLs.name, ms(yamlLs.p50), ms(yamlLs.p95), int(yamlLs.diagnostics), payloadMb(yamlLs), ratio(yamlLs.p50 / floor.p50), '—', '—']);
+      summary.push(`${label}: yaml-language-server p50 / Registry Guard${rgLifted ? ' (limit lifted)' : ''} p50 = **${ratio(yx)}**, ` +
+        `without its 200 ms delay **${ratio(yxNoDelay)}** (expected > ${TARGETS.yamlLsExpected}×: ${yxNoDelay > TARGETS.yamlLsExpected ? 'yes' : '**no**'}). ` +
+        `First open → diagnostics: Registry Guard ${ms(best.openMs)} ms, yaml-language-server ${ms(yamlLs.openMs)} ms, floor ${ms(floor.openMs)} ms.`);
+    } finally {
+      ws.remove();
+    }
+  }
+  say(table(['file', 'server', 'p50 ms', 'p95 ms', 'diagnostics', 'publish JSON', 'p50 / floor', 'p50 / payload floor', 'target'], rows));
+  say();
+  for (const s of summary) say(`- ${s}`);
+});
+
+await section('3. Open → diagnostics (didOpen of the whole file, cold: closed in between)', async () => {
+  say('Floor: js-yaml `loadAll` of the same text in the bench process (no positions, no evaluation). The no-op server row is the transport cost of sending the text.');
+  say();
+  const rows = [];
+  for (const [index, [label, bytes]] of CONFIG.sizes.entries()) {
+    const text = inputs.get(label);
+    const runs = CONFIG.opens[index];
+    const floor = jsYamlFloor(text, runs + 2);
+    const ws = makeWorkspace('open');
+    try {
+      const noop = await measureOpens(specs.noop, ws, { name: 'open.yaml', text, runs, warmup: CONFIG.openWarmup });
+      const overLimit = bytes > 2 * 1024 * 1024;
+      const variants = [[overLimit ? 'Registry Guard (shipped: over the size limit, not analysed)' : 'Registry Guard', specs.rg]];
+      if (overLimit && lifted) variants.push(['Registry Guard, limit lifted', specs.rgLifted]);
+      rows.push([label, 'js-yaml loadAll (floor)', ms(floor), '—', '1×', '—']);
+      rows.push([label, specs.noop.name, ms(median(noop.times)), int(noop.diagnostics), ratio(median(noop.times) / floor), '—']);
+      for (const [name, spec] of variants) {
+        const r = await measureOpens(spec, ws, { name: 'open.yaml', text, runs, warmup: CONFIG.openWarmup });
+        const m = median(r.times);
+        if (spec === specs.rgLifted || !overLimit) opensMedian.set(label, m);
+        const x = m / floor;
+        const met = x <= TARGETS.openVsJsYaml;
+        if (!met) misses.push({ what: `open→diagnostics ${label} (${name})`, value: ratio(x), target: `≤ ${TARGETS.openVsJsYaml}×` });
+        rows.push([label, name, `${ms(m)} [${ms(Math.min(...r.times))}–${ms(Math.max(...r.times))}]`, int(r.diagnostics), ratio(x), `${verdict(met)} (≤ ${TARGETS.openVsJsYaml}×)`]);
+      }
+    } finally {
+      ws.remove();
+    }
+  }
+  say(table(['file', 'what', 'median ms [min–max]', 'diagnostics', '/ js-yaml', 'target'], rows));
+});
+
+await section(`4. Policy change with ${CONFIG.policyChange.files} open manifests of ${mb(CONFIG.policyChange.bytes)}`, async () => {
+  const texts = [];
+  for (let i = 0; i < CONFIG.policyChange.files; i++) texts.push(generateManifests({ seed: 1000 + i, bytes: CONFIG.policyChange.bytes }).text);
+  const ws = makeWorkspace('policy');
+  try {
+    const r = await measurePolicyChange(specs.rg, ws, { texts, rounds: CONFIG.policyChange.rounds });
+    const cold = opensMedian.get(CONFIG.sizes[0][0]);
+    const m = median(r.times);
+    say(`The seed policy is open in the editor; each round edits its \`validationFailureAction\` (Enforce ↔ Audit) and waits until all ${texts.length} manifests ` +
+      `have a new publication whose seed-policy diagnostics carry the new severity (${int(r.seedFindings)} of them per round).`);
+    say();
+    const coldLabel = CONFIG.policyChange.bytes === CONFIG.sizes[0][1] ? `one cold open of ${CONFIG.sizes[0][0]} (section 3)` : 'one cold open (section 3, different size)';
+    say(table(['what', 'ms', 'ratio'], [
+      [`opening all ${texts.length} manifests (initial diagnostics)`, ms(r.openAllMs), '—'],
+      [`policy edit → all ${texts.length} fresh (median of ${r.times.length}: ${r.times.map(ms).join(', ')})`, ms(m), cold ? `${ratio(m / cold)} ${coldLabel}` : 'n/a'],
+    ]));
+  } finally {
+    ws.remove();
+  }
+});
+
+await section(`5. CLI scan: ${int(CONFIG.cli.files)} files, \`registry-guard check --format json\``, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rg-bench-cli-'));
+  try {
+    const manifests = join(dir, 'manifests');
+    let bytes = 0;
+    const files = [];
+    for (const f of generateFiles({ count: CONFIG.cli.files, bytesEach: CONFIG.cli.bytesEach })) {
+      const file = join(manifests, f.name);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, f.text);
+      bytes += Buffer.byteLength(f.text);
+      files.push(file);
+    }
+    const cliArgs = [join(root, 'dist', 'cli.js'), 'check', '--format', 'json', '--policy', SEED_POLICY, '--policy', POLICY_DIR, manifests];
+    const runCli = (nodeArgs = []) => {
+      const outFile = join(dir, 'out.json');
+      const fd = openSync(outFile, 'w');
+      const t = performance.now();
+      const r = spawnSync(process.execPath, [...nodeArgs, ...cliArgs], { cwd: dir, stdio: ['ignore', fd, 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+      const elapsed = performance.now() - t;
+      closeSync(fd);
+      if (r.status !== 0 && r.status !== 1) throw new Error(`registry-guard check exited ${r.status}: ${r.stderr}`);
+      const size = statSync(outFile).size;
+      const tail = Buffer.alloc(Math.min(size, 4096));
+      const tfd = openSync(outFile, 'r');
+      readSync(tfd, tail, 0, tail.length, size - tail.length);
+      closeSync(tfd);
+      const summary = /"summary": (\{[^}]*\})/.exec(tail.toString())?.[1];
+      return { elapsed, status: r.status, outBytes: size, summary: summary ? JSON.parse(summary) : undefined };
+    };
+    // js-yaml floor first (warms the page cache for both), then the CLI.
+    const floorOnce = () => {
+      const t = performance.now();
+      let docs = 0;
+      for (const f of files) docs += jsYaml.loadAll(readFileSync(f, 'utf8')).length;
+      return { ms: performance.now() - t, docs };
+    };
+    floorOnce();
+    const floorRuns = [floorOnce(), floorOnce(), floorOnce()];
+    const floor = median(floorRuns.map((r) => r.ms));
+    const cliRuns = smoke ? [runCli()] : [runCli(), runCli()];
+    const cli = median(cliRuns.map((r) => r.elapsed));
+    const last = cliRuns[cliRuns.length - 1];
+    const x = floor / cli;
+    const met = x >= TARGETS.cliVsJsYaml;
+    if (!met) misses.push({ what: 'CLI scan vs js-yaml read + loadAll', value: ratio(x), target: `≥ ${TARGETS.cliVsJsYaml}` });
+    say(`${int(files.length)} files, ${mb(bytes)}, ${int(floorRuns[0].docs)} documents (\`generateFiles\`, 1–3 documents each), ${policyFiles().length} policy files. ` +
+      'The CLI time is the whole child process (Node start-up, policy loading, analysis, JSON output to a file); the floor reads and `loadAll`s the same files in the bench process.');
+    say();
+    say(table(['what', 'ms', 'MB/s', 'files/s', 'ratio (floor / CLI)', 'target'], [
+      ['js-yaml read + loadAll (floor, median of 3)', ms(floor), (bytes / 1e3 / floor).toFixed(1), int(Math.round(files.length / (floor / 1000))), '—', '—'],
+      [`registry-guard check --format json (median of ${cliRuns.length}; exit ${last.status})`, ms(cli), (bytes / 1e3 / cli).toFixed(2), int(Math.round(files.length / (cli / 1000))), x.toFixed(3), `${verdict(met)} (≥ ${TARGETS.cliVsJsYaml})`],
+    ]));
+    say();
+    say(`JSON report: ${mb(last.outBytes)}; summary ${JSON.stringify(last.summary)}.`);
+    if (!met && CONFIG.profile) {
+      const profileDir = join(dataDir, 'profiles', 'cli');
+      rmSync(profileDir, { recursive: true, force: true });
+      runCli(['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+      say();
+      const written = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+      profileReport('registry-guard check over the same files (whole process, `node --cpu-prof`)', written.length > 0 ? join(profileDir, written[0]) : undefined);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+await section('6. Memory after opening a file (heap and RSS after a full GC)', async () => {
+  say('Sampled by `bench/memProbe.mjs`, preloaded into the server (`node --expose-gc --import bench/memProbe.mjs`): on SIGUSR2 it runs `gc()` and writes `process.memoryUsage()`. ' +
+    'Before the first sample the server opens and closes a small other manifest, so that compiled code and warmed caches are not counted as growth; the last sample is taken after closing the file (a leak would show there). ' +
+    'The server has no request that reports memory (`registryGuard/state` does not), and its sources are not changed for this.');
+  say();
+  const rows = [];
+  for (const [label, bytes] of CONFIG.memory) {
+    const text = generateManifests({ bytes }).text;
+    const variants = bytes > 2 * 1024 * 1024
+      ? [['Registry Guard (shipped: over the size limit, not analysed)', specs.rg], ...(lifted ? [['Registry Guard, limit lifted', specs.rgLifted]] : [])]
+      : [['Registry Guard', specs.rg]];
+    for (const [name, spec] of variants) {
+      const ws = makeWorkspace('mem');
+      try {
+        const r = await measureMemory(spec, ws, { name: 'mem.yaml', text, warmupText: generateManifests({ seed: 7, bytes: 20_000 }).text, probe: join(benchDir, 'memProbe.mjs'), memFile: join(ws.dir, 'mem.json') });
+        const growth = r.after.heapUsed - r.before.heapUsed;
+        const x = growth / text.length;
+        const met = x <= TARGETS.heapPerByte;
+        if (!met) misses.push({ what: `heap growth ${label} (${name})`, value: `${x.toFixed(1)}× file size`, target: `≤ ${TARGETS.heapPerByte}×` });
+        rows.push([label, name, mb(r.before.heapUsed), mb(r.after.heapUsed), mb(growth), `${x.toFixed(1)}×`, mb(r.after.rss), mb(r.after.rss - r.before.rss), mb(r.closed.heapUsed), int(r.diagnostics), `${verdict(met)} (≤ ${TARGETS.heapPerByte}×)`]);
+      } finally {
+        ws.remove();
+      }
+    }
+  }
+  say(table(['file', 'server', 'heap before', 'heap after', 'heap growth', 'growth / file size', 'RSS after', 'RSS growth', 'heap after close', 'diagnostics', 'target'], rows));
+});
+
+await section('7. Adversarial inputs (each size doubles; linear code doubles its time)', async () => {
+  const r = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', join(benchDir, 'adversarial.mjs'), ...(smoke ? ['--smoke'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`adversarial.mjs exited ${code}: ${stderr.slice(-2000)}`))));
+  });
+  say(`In-process engine calls (\`bench/adversarial.mjs\` in its own process, median of repeated runs). A doubling ratio near 2 is linear, near 4 quadratic; ` +
+    `"linear" below means every ratio ≤ ${TARGETS.linearDoubling}.`);
+  say();
+  const rows = r.cases.map((c) => {
+    const linear = c.ratios.every((x) => x <= TARGETS.linearDoubling);
+    if (!linear && !smoke) misses.push({ what: `adversarial: ${c.label}`, value: c.ratios.map((x) => x.toFixed(2)).join(', '), target: `doubling ratios ≤ ${TARGETS.linearDoubling}` });
+    return [c.label, c.points.map((p) => `${int(p.size)}: ${ms(p.ms)}`).join('; '), c.ratios.map((x) => x.toFixed(2)).join(', '), smoke ? '—' : linear ? 'linear' : '**super-linear?**'];
+  });
+  say(table(['case', 'size: ms', 'doubling ratios', 'growth'], rows));
+});
+
+if (CONFIG.profile && misses.some((m) => m.what.startsWith('edit→') || m.what.startsWith('open→'))) {
+  await section('Profiles of the missed LSP targets', async () => {
+    say('Taken inside the Registry Guard server by `bench/profileProbe.mjs` (V8 CPU profiler through an in-process inspector session, started and stopped by SIGUSR2), so each profile covers only the scenario named. Times are CPU samples in the server process; "inclusive" counts a function with everything it calls.');
+    say();
+    const [label] = CONFIG.sizes[0];
+    const text = inputs.get(label);
+    const ws = makeWorkspace('prof');
+    const dir = join(dataDir, 'profiles');
+    mkdirSync(dir, { recursive: true });
+    const probe = join(benchDir, 'profileProbe.mjs');
+    try {
+      if (misses.some((m) => m.what.startsWith('edit→'))) {
+        const file = await profileEdits(specs.rg, ws, { name: 'prof-edit.yaml', text, edits: CONFIG.edits, probe, profileFile: join(dir, 'edits.cpuprofile') });
+        profileReport(`${CONFIG.edits} image edits of the ${label} file (open not included)`, file);
+      }
+      if (misses.some((m) => m.what.startsWith('open→'))) {
+        const file = await profileOpens(specs.rg, ws, { name: 'prof-open.yaml', text, runs: 3, probe, profileFile: join(dir, 'opens.cpuprofile') });
+        profileReport(`3 cold opens of the ${label} file (after one unprofiled open)`, file);
+      }
+    } finally {
+      ws.remove();
+    }
+  });
+}
+
+say('## Targets');
+say();
+if (misses.length === 0) say(failures.length === 0 ? 'Every target was met.' : 'No target was missed among the sections that ran.');
+else say(table(['missed', 'measured', 'target'], misses.map((m) => [m.what, m.value, m.target])));
+say();
+const notes = join(benchDir, 'notes.md');
+if (!smoke && existsSync(notes)) {
+  say(readFileSync(notes, 'utf8').trim());
+  say();
+}
+if (failures.length > 0) say(`bench: ${failures.length} section(s) failed: ${failures.join('; ')}`);
+else say('bench: all sections ran');
+writeFileSync(CONFIG.out, `${out.join('\n')}\n`);
+process.stdout.write(`\nwritten to ${CONFIG.out.slice(root.length)}\n`);
+process.exitCode = failures.length > 0 ? 1 : 0;
