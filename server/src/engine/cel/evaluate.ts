@@ -13,7 +13,7 @@
 import type { ParsedDocument } from '../yaml/model';
 import { Locator } from '../policy/locate';
 import { isPolicyDocument } from '../policy/load';
-import { resourceView, topLevelScalar, type ResourceView } from '../policy/resource';
+import { listItemViews, resourceView, topLevelScalar, type ResourceView } from '../policy/resource';
 import { isRecord } from '../policy/selector';
 import type { FailureAction, ResourceRef, RuleResult, RuleStatus, SourceRef, Violation } from '../policy/types';
 import { baseActivation, lazyVariables, operationOf, variableLookup, type CelEvaluateOptions } from './activation';
@@ -82,9 +82,17 @@ function mayMatch(policies: readonly CelPolicy[], kind: string): boolean {
 export function evaluateCelDocument(policies: readonly CelPolicy[], doc: ParsedDocument, options: CelEvaluateOptions = {}, documentIndex = 0): RuleResult[] {
   if (policies.length === 0 || doc.contents === null) return [];
   const kind = topLevelScalar(doc.contents, 'kind');
-  if (kind === undefined || typeof kind.value !== 'string' || !mayMatch(policies, kind.value)) return [];
+  if (kind === undefined || typeof kind.value !== 'string') return [];
+  // A `kind: List` is split into its items, as kubectl and the Kyverno CLI do.
+  const items = kind.value.endsWith('List') ? listItemViews(doc) : undefined;
+  if (items !== undefined) return items.flatMap((res) => (mayMatch(policies, res.kind) ? evaluateResource(policies, res, options, documentIndex) : []));
+  if (!mayMatch(policies, kind.value)) return [];
   const res = resourceView(doc);
-  if (res === undefined || isPolicyDocument(res.source) || res.apiVersion.startsWith(ADMISSION_GROUP_PREFIX)) return [];
+  return res === undefined ? [] : evaluateResource(policies, res, options, documentIndex);
+}
+
+function evaluateResource(policies: readonly CelPolicy[], res: ResourceView, options: CelEvaluateOptions, documentIndex: number): RuleResult[] {
+  if (isPolicyDocument(res.source) || res.apiVersion.startsWith(ADMISSION_GROUP_PREFIX)) return [];
   const ref: ResourceRef = {
     apiVersion: res.apiVersion, kind: res.kind, namespace: res.namespace, name: res.name, documentIndex, kindStart: res.kindStart, kindEnd: res.kindEnd,
   };

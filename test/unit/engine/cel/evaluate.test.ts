@@ -397,6 +397,29 @@ test('load errors: a compile error is reported at the expression and the policy 
   assert.equal(folded[f.offset], ')', 'inside a folded block scalar as well');
 });
 
+test('a kind: List is judged item by item, with paths and ranges inside each item', () => {
+  const list = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: one
+    spec:
+      containers:
+        - name: a
+          image: docker.io/a:1
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: cfg
+`;
+  const rs = evaluate(policies(vpol({ expression: ECR_ONLY })), list);
+  assert.equal(rs.length, 1);
+  assert.equal(rs[0].resource.name, 'one');
+  assert.deepEqual(marks(rs[0], list), [['/spec/containers/0/image/', 'docker.io/a:1', 'docker.io/a:1']]);
+});
+
 test('documents that no CEL policy matches cost one look at `kind`', () => {
   const ps = policies(vpol({ expression: ECR_ONLY }));
   const doc = parseYamlFile('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n').documents[0].parsed;
