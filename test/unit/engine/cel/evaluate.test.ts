@@ -160,6 +160,9 @@ test('culprits: init containers through a variable, negated exists, map, ternary
   });
   assert.deepEqual(marks(evaluate(policies(viaVarCondition), POD)[0], POD).map((m) => m[1]), ['docker.io/library/redis:7']);
 
+  const one = vpol({ expression: "object.spec.containers.exists_one(c, c.name.startsWith('bad'))" });
+  assert.deepEqual(marks(evaluate(policies(one), POD)[0], POD).map((m) => m[1]), ['docker.io/library/redis:7', 'quay.io/x/y'], 'exists_one blames the extra matches');
+
   const none = vpol({ expression: 'object.spec.containers.exists(c, c.image.startsWith("gcr.io/"))' });
   assert.equal(evaluate(policies(none), POD)[0].violations.length, 3, 'exists fails on every element');
 });
@@ -379,6 +382,11 @@ ${extra}`;
   assert.equal(r.message, `ValidatingAdmissionPolicy 'ecr-only' with binding 'ecr-only-binding' denied request: failed expression: ${ECR_ONLY}`);
   assert.deepEqual(r.violations.map((v) => v.image), ['docker.io/library/redis:7', 'quay.io/x/y']);
   assert.equal(evaluate(policies(vap + binding('[Audit]')), POD)[0].action, 'Audit');
+  const ignoring = vap.replace('failurePolicy: Fail', 'failurePolicy: Ignore').replace(JSON.stringify(ECR_ONLY), '"object.spec.nope == 1"');
+  assert.equal(evaluate(policies(ignoring + binding('[Deny]')), POD)[0].status, 'pass', 'failurePolicy Ignore admits on errors');
+  const failing = vap.replace(JSON.stringify(ECR_ONLY), '"object.spec.nope == 1"');
+  assert.equal(evaluate(policies(failing + binding('[Deny]')), POD)[0].message,
+    "ValidatingAdmissionPolicy 'ecr-only' with binding 'ecr-only-binding' denied request: expression 'object.spec.nope == 1' resulted in error: no such key: nope");
   const narrowed = binding('[Deny]', '  matchResources:\n    namespaceSelector:\n      matchLabels:\n        env: prod\n');
   assert.deepEqual(evaluate(policies(vap + narrowed), POD, { namespaceLabels: { 'team-a': { env: 'dev' } } }), []);
 });
