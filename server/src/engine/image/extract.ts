@@ -1,7 +1,7 @@
 // The `images` context variable for a resource, as Kyverno's built-in image extractors build it
 // (pkg/utils/api/image.go ExtractImagesFromResource + pkg/engine/context convertImagesToUnstructured).
 
-import { DEFAULT_IMAGE_CONFIG, getImageInfo, type ImageConfig } from './imageInfo';
+import { DEFAULT_IMAGE_CONFIG, getImageInfo, type ImageConfig, type ImageInfo } from './imageInfo';
 
 /** `{containers: {<name>: {...}}, initContainers: ..., ephemeralContainers: ...}`; a group is present only when it has an image. */
 export type ImagesVariable = Record<string, Record<string, unknown>>;
@@ -34,7 +34,7 @@ export function extractImages(resource: unknown, config: ImageConfig = DEFAULT_I
   const podSpecPath = POD_SPEC_PATHS[resource.kind as string];
   for (const list of CONTAINER_LISTS) {
     const found: Record<string, unknown> = {};
-    const error = walk(resource, [], [...podSpecPath, list, '*'], found, config);
+    const error = extractList(resource, podSpecPath, list, found, config);
     if (error !== undefined) return { error };
     if (Object.keys(found).length > 0) images[list] = found;
   }
@@ -47,37 +47,69 @@ export function buildImagesVariable(resource: unknown, config: ImageConfig = DEF
   return 'images' in result ? result.images : {};
 }
 
-function walk(node: unknown, path: string[], fields: readonly string[], found: Record<string, unknown>, config: ImageConfig): string | undefined {
-  if (node === null || node === undefined) return undefined;
-  if (fields.length > 0 && fields[0] === '*') {
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
-        const error = walk(node[i], [...path, String(i)], fields.slice(1), found, config);
-        if (error !== undefined) return error;
-      }
-      return undefined;
-    }
-    if (isObject(node)) {
-      for (const [key, value] of Object.entries(node)) {
-        const error = walk(value, [...path, key], fields.slice(1), found, config);
-        if (error !== undefined) return error;
-      }
-      return undefined;
-    }
-    return 'invalid type';
+/**
+ * Kyverno's extractor walk over `<podSpecPath>/<list>/*`: a missing step yields nothing, a step into
+ * something that is not a map is "invalid image config", a list that is neither an array nor a map is
+ * "invalid type", and every element needs a string `name` ("invalid key").
+ */
+function extractList(resource: Record<string, unknown>, podSpecPath: readonly string[], list: string, found: Record<string, unknown>, config: ImageConfig): string | undefined {
+  let node: unknown = resource;
+  for (const field of podSpecPath) {
+    if (!isObject(node)) return 'invalid image config';
+    node = node[field];
+    if (node === null || node === undefined) return undefined;
   }
   if (!isObject(node)) return 'invalid image config';
-  if (fields.length > 0) return walk(node[fields[0]], [...path, fields[0]], fields.slice(1), found, config);
+  const items = node[list];
+  if (items === null || items === undefined) return undefined;
+  const prefix = `/${podSpecPath.join('/')}/${list}/`;
+  if (Array.isArray(items)) {
+    for (let i = 0; i < items.length; i++) {
+      const error = extractContainer(items[i], `${prefix}${i}/image`, found, config);
+      if (error !== undefined) return error;
+    }
+    return undefined;
+  }
+  if (isObject(items)) {
+    for (const [key, value] of Object.entries(items)) {
+      const error = extractContainer(value, `${prefix}${key}/image`, found, config);
+      if (error !== undefined) return error;
+    }
+    return undefined;
+  }
+  return 'invalid type';
+}
 
-  const pointer = `/${path.join('/')}/image`;
-  const name = node.name;
+function extractContainer(container: unknown, pointer: string, found: Record<string, unknown>, config: ImageConfig): string | undefined {
+  if (container === null || container === undefined) return undefined;
+  if (!isObject(container)) return 'invalid image config';
+  const name = container.name;
   if (typeof name !== 'string') return 'invalid key';
-  const image = node.image;
+  const image = container.image;
   if (typeof image !== 'string' || image.trim() === '') return undefined;
-  const info = getImageInfo(image, config);
+  const info = imageInfoOf(image, config);
   if ('error' in info) return `invalid image '${image}' (${info.error})`;
   found[name] = { ...info, jsonPointer: pointer };
   return undefined;
+}
+
+/** getImageInfo per (config, image) string: the same images recur across resources and evaluations. */
+const infoCache = new WeakMap<ImageConfig, Map<string, ImageInfo | { error: string }>>();
+const INFO_CACHE_LIMIT = 10_000;
+
+function imageInfoOf(image: string, config: ImageConfig): ImageInfo | { error: string } {
+  let byImage = infoCache.get(config);
+  if (byImage === undefined) {
+    byImage = new Map();
+    infoCache.set(config, byImage);
+  }
+  let info = byImage.get(image);
+  if (info === undefined) {
+    info = getImageInfo(image, config);
+    if (byImage.size >= INFO_CACHE_LIMIT) byImage.clear();
+    byImage.set(image, info);
+  }
+  return info;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

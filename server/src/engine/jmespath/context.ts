@@ -26,10 +26,19 @@ export interface QueryOptions {
  * empty `images`.
  */
 export function contextRoot(ctx: EvalContext): Record<string, unknown> {
+  // Built for every query, so plain data properties are copied by assignment (which keeps the root a
+  // fast-mode object); only accessors and a `__proto__` key need defineProperty.
   const root: Record<string, unknown> = {};
-  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(ctx))) {
-    if (!descriptor.enumerable) continue;
-    if (key === 'images' && descriptor.get === undefined && isEmptyImages(descriptor.value)) continue;
+  for (const key of Object.keys(ctx)) {
+    const descriptor = Object.getOwnPropertyDescriptor(ctx, key);
+    if (descriptor === undefined) continue;
+    if (descriptor.get === undefined && descriptor.set === undefined) {
+      const value: unknown = descriptor.value;
+      if (value === undefined || (key === 'images' && isEmptyImages(value))) continue;
+      if (key === '__proto__') Object.defineProperty(root, key, { value, writable: true, enumerable: true, configurable: true });
+      else root[key] = value;
+      continue;
+    }
     if (descriptor.get === undefined && descriptor.value === undefined) continue;
     Object.defineProperty(root, key, { ...descriptor, configurable: true });
   }

@@ -18,8 +18,19 @@ export class JmesPathError extends Error {
  * `request.object.metadata.labels.app` does not.
  */
 export class NotFoundError extends JmesPathError {
-  constructor(readonly key: string) {
-    super(`Unknown key "${key}" in path`, 'notFound');
+  readonly key: string;
+
+  constructor(key: string) {
+    // Raised for every missing key and usually absorbed a few frames up, so it is control flow:
+    // capturing a stack trace each time would cost more than the lookup it reports.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(`Unknown key "${key}" in path`, 'notFound');
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.key = key;
   }
 }
 

@@ -71,6 +71,11 @@ export function evaluatePattern(resource: unknown, pattern: unknown, options?: E
   }
 }
 
+function allMatch(values: readonly unknown[], pattern: unknown): boolean {
+  for (let i = 0; i < values.length; i++) if (!validateValue(values[i], pattern)) return false;
+  return true;
+}
+
 function fail(path: string, message: string): Step {
   return { path, error: { kind: 'plain', message }, failures: [path] };
 }
@@ -121,10 +126,7 @@ class Walker {
   }
 
   private noteAnchorKeys(pattern: Record<string, unknown>, resource: Record<string, unknown>): void {
-    for (const key of Object.keys(pattern)) {
-      const anchor = parseAnchor(key);
-      if (anchor === undefined) continue;
-      if (anchor.type !== 'Condition' && anchor.type !== 'Existence' && anchor.type !== 'Negation') continue;
+    for (const { key, anchor } of planOf(pattern).noted) {
       if (this.anchorKeysSeen.get(key) === true) continue;
       this.anchorKeysSeen.set(key, hasOwn(resource, anchor.key));
     }
@@ -152,12 +154,7 @@ class Walker {
         return this.array(resource, pattern, path);
       }
       if (isGoScalar(pattern)) {
-        const values = Array.isArray(resource) ? resource : [resource];
-        for (const value of values) {
-          if (!validateValue(value, pattern)) {
-            return fail(path, `resource value '${formatGoValue(resource)}' does not match '${formatGoValue(pattern)}' at path ${path}`);
-          }
-        }
+        if (!(Array.isArray(resource) ? allMatch(resource, pattern) : validateValue(resource, pattern))) return fail(path, `resource value '${formatGoValue(resource)}' does not match '${formatGoValue(pattern)}' at path ${path}`);
         return OK;
       }
       return fail(path, `failed at '${path}', pattern contains unknown type`);
@@ -168,22 +165,16 @@ class Walker {
 
   /** validateMap: anchors first (sorted), then the other keys (anchor-bearing ones first). */
   private map(resource: Record<string, unknown>, rawPattern: Record<string, unknown>, path: string): Step {
-    const pattern = expandInMetadata(rawPattern, resource);
-    const anchorKeys: string[] = [];
-    const otherKeys: string[] = [];
-    for (const key of Object.keys(pattern)) {
-      const type = parseAnchor(key)?.type;
-      if (type === 'Condition' || type === 'Existence' || type === 'Equality' || type === 'Negation') anchorKeys.push(key);
-      else otherKeys.push(key);
+    let plan = planOf(rawPattern);
+    let pattern = rawPattern;
+    if (plan.hasMetadata) {
+      pattern = expandInMetadata(rawPattern, resource);
+      if (pattern !== rawPattern) plan = makePlan(pattern);
     }
-    anchorKeys.sort(compareGoStrings);
+    const { anchorKeys, otherKeys, anchors } = plan;
 
     let firstFailure: Step | undefined;
     const failures: string[] = [];
-    const noteFailure = (step: Step): void => {
-      firstFailure ??= step;
-      failures.push(...step.failures);
-    };
 
     // Phase 1. A condition that does not hold makes the map inapplicable, so once one has been seen
     // at this level, later anchor failures are only recorded. A skip bubbling up from a nested array
@@ -192,7 +183,7 @@ class Walker {
     let directSkip = false;
     let applied = 0;
     for (const key of anchorKeys) {
-      const step = this.handle(key, pattern[key], resource, path);
+      const step = this.handle(key, anchors.get(key), pattern[key], resource, path);
       if (step.error === undefined) {
         applied++;
         continue;
@@ -207,26 +198,29 @@ class Walker {
         continue;
       }
       if (!this.collect) return step;
-      noteFailure(step);
+      firstFailure ??= step;
+      failures.push(...step.failures);
     }
     if (firstFailure === undefined && skipErrors.length > 0 && (directSkip || applied === 0)) {
       return combinedSkip(path, skipErrors);
     }
 
     // Phase 2: the first error decides.
-    for (const key of sortNestedAnchorsFirst(otherKeys, pattern)) {
-      const step = this.handle(key, pattern[key], resource, path);
+    for (const key of otherKeys) {
+      const step = this.handle(key, anchors.get(key), pattern[key], resource, path);
       if (step.error === undefined) continue;
       if (!this.collect) return step;
       if (firstFailure === undefined && isSkip(step.error)) return step;
-      if (!isSkip(step.error)) noteFailure(step);
+      if (!isSkip(step.error)) {
+        firstFailure ??= step;
+        failures.push(...step.failures);
+      }
     }
     return firstFailure === undefined ? OK : { ...firstFailure, failures };
   }
 
   /** The anchor handlers of Kyverno's anchor package, by key. */
-  private handle(key: string, pattern: unknown, resource: Record<string, unknown>, path: string): Step {
-    const anchor = parseAnchor(key);
+  private handle(key: string, anchor: Anchor | undefined, pattern: unknown, resource: Record<string, unknown>, path: string): Step {
     switch (anchor?.type) {
       case 'Condition':
         return this.conditionAnchor(anchor, pattern, resource, path);
@@ -339,6 +333,54 @@ function sortNestedAnchorsFirst(keys: readonly string[], pattern: Record<string,
     else back.push(key);
   }
   return [...front, ...back];
+}
+
+/** What validateMap works out from a pattern map's keys alone, independent of the resource. */
+interface MapPlan {
+  /** Condition, existence and negation anchors: the keys recorded in the AnchorMap. */
+  noted: readonly { key: string; anchor: Anchor }[];
+  /** Phase 1 keys (condition, existence, equality, negation anchors), sorted. */
+  anchorKeys: readonly string[];
+  /** Phase 2 keys in getSortedNestedAnchorResource order. */
+  otherKeys: readonly string[];
+  anchors: ReadonlyMap<string, Anchor | undefined>;
+  /** Whether the map has a `metadata` key (plain or anchored), whose label keys may be wildcards. */
+  hasMetadata: boolean;
+}
+
+/**
+ * Plans per pattern map object. Policy patterns are immutable once loaded and a map is visited once
+ * per resource element, so the key analysis (anchors, sorting, the nested-anchor search) runs once per
+ * map instead of on every visit.
+ */
+const plans = new WeakMap<object, MapPlan>();
+
+function planOf(pattern: Record<string, unknown>): MapPlan {
+  let plan = plans.get(pattern);
+  if (plan === undefined) {
+    plan = makePlan(pattern);
+    plans.set(pattern, plan);
+  }
+  return plan;
+}
+
+function makePlan(pattern: Record<string, unknown>): MapPlan {
+  const noted: { key: string; anchor: Anchor }[] = [];
+  const anchorKeys: string[] = [];
+  const otherKeys: string[] = [];
+  const anchors = new Map<string, Anchor | undefined>();
+  let hasMetadata = false;
+  for (const key of Object.keys(pattern)) {
+    const anchor = parseAnchor(key);
+    anchors.set(key, anchor);
+    const type = anchor?.type;
+    if (key === 'metadata' || anchor?.key === 'metadata') hasMetadata = true;
+    if (anchor !== undefined && (type === 'Condition' || type === 'Existence' || type === 'Negation')) noted.push({ key, anchor });
+    if (type === 'Condition' || type === 'Existence' || type === 'Equality' || type === 'Negation') anchorKeys.push(key);
+    else otherKeys.push(key);
+  }
+  anchorKeys.sort(compareGoStrings);
+  return { noted, anchorKeys, otherKeys: sortNestedAnchorsFirst(otherKeys, pattern), anchors, hasMetadata };
 }
 
 function hasNestedAnchors(pattern: unknown): boolean {

@@ -9,6 +9,9 @@
 export function wildcardMatch(pattern: string, value: string): boolean {
   if (pattern === '') return value === '';
   if (pattern === '*') return true;
+  if (!containsWildcard(pattern)) return pattern === value;
+  // Without surrogates, UTF-16 units are code points: match on the strings themselves.
+  if (!hasSurrogate(pattern) && !hasSurrogate(value)) return matchUnits(pattern, value);
   const p = codePoints(pattern);
   const s = codePoints(value);
   let pi = 0;
@@ -32,6 +35,39 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   }
   while (pi < p.length && p[pi] === STAR) pi++;
   return pi === p.length;
+}
+
+/** The same scan as wildcardMatch, over UTF-16 units (only called when no surrogate is present). */
+function matchUnits(p: string, s: string): boolean {
+  let pi = 0;
+  let si = 0;
+  let starAt = -1;
+  let starMatched = 0;
+  while (si < s.length) {
+    const pc = pi < p.length ? p.charCodeAt(pi) : -1;
+    if (pc !== -1 && pc !== STAR && (pc === s.charCodeAt(si) || pc === QUESTION)) {
+      pi++;
+      si++;
+    } else if (pc === STAR) {
+      starAt = pi++;
+      starMatched = si;
+    } else if (starAt >= 0) {
+      pi = starAt + 1;
+      si = ++starMatched;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p.charCodeAt(pi) === STAR) pi++;
+  return pi === p.length;
+}
+
+function hasSurrogate(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+  }
+  return false;
 }
 
 /** Kyverno's `wildcard.ContainsWildcard`: does the string contain `*` or `?`. */

@@ -45,7 +45,8 @@ interface Outcome {
 
 interface Target {
   value: unknown;
-  path: Segments | undefined;
+  /** Where the value sits in the resource; only asked for when a failure has to be located. */
+  path(): Segments | undefined;
 }
 
 interface Scope {
@@ -57,6 +58,18 @@ interface Scope {
 
 /** The `images` variable of each evaluated object, shared by all policies. */
 const imagesCache = new WeakMap<object, { images: unknown } | { error: string }>();
+
+/** One Locator per resource, shared by all policies, so its identity index is built at most once. */
+const locators = new WeakMap<ResourceView, Locator>();
+
+function locatorFor(res: ResourceView): Locator {
+  let locator = locators.get(res);
+  if (locator === undefined) {
+    locator = new Locator(res);
+    locators.set(res, locator);
+  }
+  return locator;
+}
 
 /** What every rule evaluation on one resource shares. */
 class ResourceRun {
@@ -71,7 +84,7 @@ class ResourceRun {
     readonly exceptions: readonly CompiledException[],
     readonly resourceValues: Record<string, unknown>,
   ) {
-    this.locator = new Locator(res);
+    this.locator = locatorFor(res);
     const op = resourceValues['request.operation'];
     this.operation = op === 'UPDATE' || op === 'DELETE' ? op : 'CREATE';
     this.matchEnv = {
@@ -302,13 +315,12 @@ class Validator {
   }
 
   private patterns(spec: ValidatorSpec, scope: Scope): Outcome {
-    const target = scope.element ?? { value: this.run.res.object, path: [] };
-    const base = target.path ?? [];
+    const target = scope.element ?? { value: this.run.res.object, path: () => [] };
     if (spec.pattern !== undefined) {
       const p = needsSubstitution(spec.pattern) ? substitute(spec.pattern, scope.ctx) : { value: spec.pattern };
       if ('error' in p) return ruleError('variable substitution failed', p.error);
-      const o = evaluatePattern(target.value, p.value, { collectAll: true });
-      return this.patternOutcome(o, scope.ctx, base);
+      const o = evaluatePattern(target.value, p.value, COLLECT_ALL);
+      return this.patternOutcome(o, scope.ctx, target);
     }
     const any = needsSubstitution(spec.anyPattern) ? substitute(spec.anyPattern, scope.ctx) : { value: spec.anyPattern };
     if ('error' in any) return ruleError('variable substitution failed', any.error);
@@ -317,13 +329,14 @@ class Validator {
     const skipped: string[] = [];
     const violations: Violation[] = [];
     for (let idx = 0; idx < any.value.length; idx++) {
-      const o = evaluatePattern(target.value, any.value[idx], { collectAll: true });
+      const o = evaluatePattern(target.value, any.value[idx], COLLECT_ALL);
       if (o.status === 'pass') return { status: 'pass', message: `validation rule '${this.rule.name}' anyPattern[${idx}] passed.`, violations: [] };
       if (o.status === 'skip') {
         skipped.push(`rule ${this.rule.name}[${idx}] skipped: ${o.message}`);
       } else {
         const text = o.path === '' ? `rule ${this.rule.name}[${idx}] failed: ${o.message}` : `rule ${this.rule.name}[${idx}] failed at path ${o.path}`;
         failed.push(text);
+        const base = target.path() ?? [];
         for (const f of o.failures) violations.push({ ...this.run.locator.fromKyvernoPath(f, base, idx), detail: text });
       }
     }
@@ -332,7 +345,7 @@ class Validator {
     return { status: 'pass', message: this.message ?? '', violations: [] };
   }
 
-  private patternOutcome(o: PatternOutcome, ctx: EvalContext, base: Segments): Outcome {
+  private patternOutcome(o: PatternOutcome, ctx: EvalContext, target: Target): Outcome {
     switch (o.status) {
       case 'pass':
         return { status: 'pass', message: `validation rule '${this.rule.name}' passed.`, violations: [] };
@@ -340,12 +353,14 @@ class Validator {
         return { status: 'skip', message: o.message, violations: [] };
       case 'error':
         return { status: 'error', message: this.errorMessage(o.message, '', ctx), violations: [] };
-      case 'fail':
+      case 'fail': {
+        const base = target.path() ?? [];
         return {
           status: 'fail',
           message: this.errorMessage(o.message, o.path, ctx),
           violations: o.failures.map((f) => this.run.locator.fromKyvernoPath(f, base)),
         };
+      }
     }
   }
 
@@ -429,7 +444,8 @@ class Validator {
         [`element${scope.nesting}`]: element,
         [`elementIndex${scope.nesting}`]: index,
       });
-      const target: Target | undefined = scoped ? { value: element, path: this.run.locator.pathOf(element) } : scope.element;
+      const locator = this.run.locator;
+      const target: Target | undefined = scoped ? { value: element, path: () => locator.pathOf(element) } : scope.element;
       const r = new Validator(this.run, this.rule, this.message).validate(spec, { ctx, element: target, nesting: scope.nesting + 1 }, collect);
       if (r === undefined || r.status === 'skip') continue;
       if (r.status === 'fail' && r.violations.length === 0) r.violations.push(this.run.locator.elementViolation(element, occurrence));
@@ -469,6 +485,8 @@ function goTypeOf(v: unknown): string {
 function joinNonEmpty(parts: readonly string[], sep: string): string {
   return parts.filter((p) => p !== '').join(sep);
 }
+
+const COLLECT_ALL = Object.freeze({ collectAll: true });
 
 const substitutionNeeded = new WeakMap<object, boolean>();
 
@@ -717,6 +735,7 @@ function withValueAt(root: Record<string, unknown>, segs: Segments, value: unkno
 }
 
 function dedupe(violations: Violation[]): Violation[] {
+  if (violations.length < 2) return violations;
   const seen = new Set<string>();
   return violations.filter((v) => {
     const key = `${v.start}:${v.end}:${v.alternative ?? ''}`;
