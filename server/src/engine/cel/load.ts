@@ -20,6 +20,17 @@ const VAP_VERSIONS = new Set(['v1', 'v1beta1', 'v1alpha1']);
 const KYVERNO_POLICY_GROUP = 'policies.kyverno.io';
 const ADMISSION_GROUP = 'admissionregistration.k8s.io';
 
+const NOT_EVALUATED: Readonly<Record<string, string>> = {
+  ImageValidatingPolicy: 'verifies image signatures and attestations in registries; not evaluated here',
+  NamespacedImageValidatingPolicy: 'verifies image signatures and attestations in registries; not evaluated here',
+  MutatingPolicy: 'mutates resources; not evaluated here',
+  NamespacedMutatingPolicy: 'mutates resources; not evaluated here',
+  GeneratingPolicy: 'generates resources; not evaluated here',
+  NamespacedGeneratingPolicy: 'generates resources; not evaluated here',
+  DeletingPolicy: 'deletes resources on a schedule; not evaluated here',
+  NamespacedDeletingPolicy: 'deletes resources on a schedule; not evaluated here',
+};
+
 export interface CelLoadOutput {
   policies: CelPolicy[];
   errors: PolicyLoadError[];
@@ -238,6 +249,8 @@ export function loadCelPolicies(docs: readonly { file: string; yaml: YamlFile }[
         } else if (value.kind === 'PolicyException') {
           const e = loadException(value, at, out.errors);
           if (e !== undefined) pending.exceptions.push(e);
+        } else if (NOT_EVALUATED[value.kind] !== undefined) {
+          out.notices.push({ file, offset: at.offset(['kind']), message: `${value.kind} ${String(metadataOf(value).name ?? '')}: ${NOT_EVALUATED[value.kind]}` });
         }
       } else if (group === ADMISSION_GROUP && VAP_VERSIONS.has(version)) {
         if (value.kind === 'ValidatingAdmissionPolicy') {

@@ -391,6 +391,12 @@ ${extra}`;
   assert.deepEqual(evaluate(policies(vap + narrowed), POD, { namespaceLabels: { 'team-a': { env: 'dev' } } }), []);
 });
 
+test('CEL policy kinds that do not validate offline are listed as notices', () => {
+  const out = load('apiVersion: policies.kyverno.io/v1\nkind: ImageValidatingPolicy\nmetadata:\n  name: sigs\nspec: {}\n');
+  assert.deepEqual([out.policies.length, out.errors.length], [0, 0]);
+  assert.match(out.notices[0].message, /^ImageValidatingPolicy sigs: verifies image signatures/);
+});
+
 test('load errors: a compile error is reported at the expression and the policy is not loaded', () => {
   const text = vpol({ expression: "object.spec.containers.all(c, c.image.startsWith('x') &&)" });
   const out = load(text);
