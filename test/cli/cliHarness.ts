@@ -14,9 +14,13 @@ export function runCli(args: readonly string[], cwd: string, input?: string): Cl
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** One scratch root for this test file's workspaces, removed when the process ends. */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-cli-'));
+process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
+
 /** A throw-away folder with the given files (relative path → content). */
 export function workspace(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-cli-'));
+  const dir = fs.mkdtempSync(path.join(scratch, 'ws-'));
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
