@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { InitializationOptions } from '../../server/src/lsp/protocol';
+import { CLIENT_COMMANDS, type InitializationOptions } from '../../server/src/lsp/protocol';
 
 export const CLIENT_ID = 'registryGuard';
 export const CLIENT_NAME = 'Registry Guard';
@@ -16,7 +16,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   // A function, so that a restart after the user trusts the workspace sends the new state.
-  const initializationOptions = (): InitializationOptions => ({ isTrusted: vscode.workspace.isTrusted });
+  const initializationOptions = (): InitializationOptions => ({ isTrusted: vscode.workspace.isTrusted, clientCommands: [...CLIENT_COMMANDS] });
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'yaml' },

@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import {
   CheckWorkspaceRequest, Commands, PoliciesRequest, ServerStateRequest,
-  type CheckWorkspaceResult, type PolicySummary, type ServerState,
+  type AddMappingArguments, type CheckWorkspaceResult, type PolicySummary, type ServerState,
 } from '../../server/src/lsp/protocol';
+import { addAllowedRegistry, addMapping, fixWorkspace, type FixWorkspaceOptions } from './fixes';
 
 interface PolicyPick extends vscode.QuickPickItem {
   uri?: string;
@@ -44,6 +45,9 @@ export function registerCommands(client: LanguageClient, output: vscode.LogOutpu
     }),
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
     vscode.commands.registerCommand(Commands.serverState, (): Promise<ServerState> => client.sendRequest(ServerStateRequest)),
+    vscode.commands.registerCommand(Commands.fixWorkspace, (options?: FixWorkspaceOptions) => fixWorkspace(client, options)),
+    vscode.commands.registerCommand(Commands.addMapping, (args?: AddMappingArguments) => addMapping(args)),
+    vscode.commands.registerCommand(Commands.addAllowedRegistry, (pattern: unknown) => addAllowedRegistry(pattern)),
   ];
 }
 

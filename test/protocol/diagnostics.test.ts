@@ -156,7 +156,7 @@ test('severity settings: Enforce as warning, per resource', async () => {
 });
 
 test('hostile or oversized input never takes the server down: alias bomb, huge file, binary noise', async () => {
-  await withServer({}, async ({ client, file }) => {
+  await withServer({ settings: { maxFileSize: 2 } }, async ({ client, file }) => {
     const bomb = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: bomb', 'a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 0; i < 12; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
     bomb.push('spec:', '  containers:', '    - name: c', '      image: nginx', '');
@@ -168,6 +168,7 @@ test('hostile or oversized input never takes the server down: alias bomb, huge f
     await client.open('untitled:huge', huge);
     const big = await client.diagnostics('untitled:huge', (p) => p.version === 1);
     assert.deepEqual(big.diagnostics.map((d) => [d.code, d.severity]), [['limit-file-size', DiagnosticSeverity.Information]]);
+    assert.match(messageOf(big.diagnostics[0]), /over the 2\.0 MB limit set by registryGuard\.maxFileSize/);
 
     await client.open('untitled:noise', '\u0000\u0001{[}]: : -\n\t- - ? ! & *\n%YAML 9\n');
     await client.diagnostics('untitled:noise', (p) => p.version === 1);

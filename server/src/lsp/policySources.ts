@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Location } from 'vscode-languageserver-protocol';
-import type { YamlFile } from '../engine/yaml/model';
+import { parseYamlFile, type YamlFile } from '../engine/yaml/model';
 import type { FileSystem } from './fileSystem';
 import type { OpenDocument } from './documents';
 import type { PolicySourceLocator } from './diagnostics';
@@ -50,6 +50,7 @@ export class PolicySources implements PolicySourceLocator {
   /** Disk text of every policy file read from disk that is in the store. */
   private readonly diskText = new Map<string, string>();
   private readonly locators = new Map<string, TextDocument>();
+  private readonly parsedDisk = new Map<string, YamlFile>();
   private queue: Promise<void> = Promise.resolve();
   private scans = 0;
   private lastVersion: number;
@@ -170,6 +171,24 @@ export class PolicySources implements PolicySourceLocator {
     return this.queue;
   }
 
+  /**
+   * The text of a policy file in effect: the open buffer (with its version) or the disk copy the store loaded
+   * (version null). Quick fixes that edit a policy start from this text.
+   */
+  policyText(key: string): { uri: string; yaml: YamlFile; version: number | null } | undefined {
+    if (!this.store.hasPolicyFile(key)) return undefined;
+    const open = this.openDocuments.byKey(key);
+    if (open !== undefined) return { uri: open.uri, yaml: open.yaml, version: open.document.version };
+    const text = this.diskText.get(key);
+    if (text === undefined) return undefined;
+    let yaml = this.parsedDisk.get(key);
+    if (yaml === undefined || yaml.text !== text) {
+      yaml = parseYamlFile(text);
+      this.parsedDisk.set(key, yaml);
+    }
+    return { uri: keyToUri(key), yaml, version: null };
+  }
+
   locate(file: string, start: number, end: number): Location | undefined {
     const open = this.openDocuments.byKey(file);
     let document = open?.document;
@@ -268,6 +287,7 @@ export class PolicySources implements PolicySourceLocator {
   private forget(key: string): void {
     this.diskText.delete(key);
     this.locators.delete(key);
+    this.parsedDisk.delete(key);
     if (this.openDocuments.byKey(key) === undefined || !this.isSource(key)) this.store.removeFile(key);
   }
 

@@ -2,7 +2,7 @@
  * The custom messages between the Registry Guard client and server, declared once for both sides.
  * Keep this file import-light: the client bundles it, so it may only use vscode-languageserver-protocol.
  */
-import { NotificationType, RequestType, RequestType0, type ProgressToken, type Range } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type ProgressToken, type Range, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 /** Command ids the extension contributes (the e2e harness drives these). */
 export const Commands = {
@@ -12,7 +12,23 @@ export const Commands = {
   showOutput: 'registryGuard.showOutput',
   /** Returns {@link ServerState}; hidden from the command palette, meant for tests and bug reports. */
   serverState: 'registryGuard.serverState',
+  /** Applies every preferred image rewrite in the workspace's manifests (through {@link FixWorkspaceRequest}). */
+  fixWorkspace: 'registryGuard.fixWorkspace',
+  /** Asks for a from/to pair and adds it to registryGuard.rewrites.mappings. Argument: {@link AddMappingArguments}. */
+  addMapping: 'registryGuard.addMapping',
+  /** Adds a pattern (the argument, a string) to registryGuard.allowedRegistries; used by quick fixes. */
+  addAllowedRegistry: 'registryGuard.addAllowedRegistry',
 } as const;
+
+/** The client-side commands code actions may use; a client lists the ones it has in initializationOptions. */
+export const CLIENT_COMMANDS: readonly string[] = [Commands.addMapping, Commands.addAllowedRegistry];
+
+export interface AddMappingArguments {
+  /** The repository as written in the manifest (no tag or digest), proposed as "from". */
+  from?: string;
+  /** The image the quick fix was asked for. */
+  image?: string;
+}
 
 export interface StatusParams {
   /** Policies in effect (policy files plus the registryGuard.allowedRegistries setting). */
@@ -98,6 +114,11 @@ export interface InitializationOptions {
    * workspace/didChangeConfiguration (Neovim 0.7 `init_options`). Pulled or pushed settings take precedence.
    */
   settings?: unknown;
+  /**
+   * Client-side commands (from {@link CLIENT_COMMANDS}) the client implements; code actions that run a command are
+   * offered only when the client has it. Other editors omit this and get edit-only actions.
+   */
+  clientCommands?: string[];
 }
 
 export interface DocumentState {
@@ -121,3 +142,33 @@ export interface ServerState {
 
 /** Client → server: a snapshot of the server's state, for tests and bug reports. */
 export const ServerStateRequest = new RequestType0<ServerState, void>('registryGuard/state');
+
+export interface FixWorkspaceParams {
+  /** Client-initiated progress. */
+  workDoneToken?: ProgressToken;
+}
+
+export interface SkippedFix {
+  uri: string;
+  range: Range;
+  image: string;
+  reason: string;
+}
+
+export interface FixWorkspaceResult {
+  /** Versioned edits: open documents carry their version, files read from disk carry null. */
+  edit: WorkspaceEdit;
+  /** Files with at least one rewrite. */
+  files: number;
+  rewrites: number;
+  /** Failing images left as they are, with the reason. */
+  skipped: SkippedFix[];
+  cancelled: boolean;
+}
+
+/**
+ * Client → server: the preferred rewrite of every failing image in the workspace's manifests (open documents and
+ * the files the include/exclude globs select), checked against the policies in effect. The server does not apply
+ * it: the client applies the edit, refusing it if an open document's version moved on meanwhile.
+ */
+export const FixWorkspaceRequest = new RequestType<FixWorkspaceParams, FixWorkspaceResult, void>('registryGuard/fixWorkspace');

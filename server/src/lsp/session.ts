@@ -3,34 +3,47 @@
  * engine, all offset → position conversion in diagnostics/hover/policySources.
  */
 import {
-  CancellationToken, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
+  CancellationToken, CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, ResponseError, TextDocumentSyncKind,
   type ClientCapabilities, type Connection, type Diagnostic, type Disposable, type InitializeParams,
   type InitializeResult, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter, type WorkspaceFolder,
 } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, PolicyStore } from '../engine/analysis';
+import { allowListPolicyText } from '../engine/analysis/allowList';
+import { validateCatalogOptions } from '../engine/catalog';
+import { parseYamlFile, type YamlFile } from '../engine/yaml/model';
+import { CodeActionHandler, FIX_ALL_KIND, type CodeActionClientSupport } from './codeActions';
 import { DocumentStore } from './documents';
 import type { FileSystem } from './fileSystem';
+import type { OpenDocument } from './documents';
 import { imageHover } from './hover';
 import { describeError, type Logger } from './logger';
 import { policySummaries } from './policyList';
 import { PolicySources, type FileChange } from './policySources';
-import { isInside, uriToKey } from './paths';
+import { isInside, keyToUri, uriToKey } from './paths';
+import { WorkspaceInventory } from './inventory';
+import { POLICY_TRIGGER_CHARACTERS, PolicyAuthoring } from './policyAuthoring';
 import {
-  CheckWorkspaceRequest, PoliciesRequest, ServerStateRequest, StatusNotification, WorkspaceTrustNotification,
-  type CheckWorkspaceParams, type CheckWorkspaceResult, type InitializationOptions, type ServerState, type StatusParams,
+  CheckWorkspaceRequest, FixWorkspaceRequest, PoliciesRequest, ServerStateRequest, StatusNotification, WorkspaceTrustNotification,
+  type CheckWorkspaceParams, type CheckWorkspaceResult, type FixWorkspaceParams, type FixWorkspaceResult, type InitializationOptions,
+  type ServerState, type SkippedFix, type StatusParams,
 } from './protocol';
+import { MAX_FILE_SIZE_SETTING, maxFileBytes } from './settings';
 import { PushedConfiguration, SECTION, SettingsCache, type ConfigurationReader } from './configuration';
 import { ValidationHandler } from './validation';
 import { policyWatchers } from './watchers';
 import { WorkspaceCheck, type CheckProgress } from './workspaceCheck';
 
-export const MAX_ANALYSED_FILE_BYTES = 2 * 1024 * 1024;
-
 export class RegistryGuardSession {
   private readonly log: Logger;
   private readonly store = new PolicyStore();
-  private readonly analyzer = new Analyzer(this.store, { maxFileBytes: MAX_ANALYSED_FILE_BYTES, maxFileSetting: 'Registry Guard\'s file size limit' });
+  private readonly analyzer: Analyzer;
   private readonly documents: DocumentStore;
+  private readonly inventory: WorkspaceInventory;
+  private readonly authoring: PolicyAuthoring;
+  private readonly codeActions: CodeActionHandler;
+  private readonly fs: FileSystem;
+  private clientCommands: ReadonlySet<string> = new Set();
   private readonly pushed = new PushedConfiguration();
   private readonly settings: SettingsCache;
   private readonly sources: PolicySources;
@@ -60,6 +73,11 @@ export class RegistryGuardSession {
         : this.pushed.read(),
     };
     this.settings = new SettingsCache(reader);
+    const settings = this.settings;
+    // A getter, so that a change of registryGuard.maxFileSize applies to the next analysis.
+    this.analyzer = new Analyzer(this.store, { get maxFileBytes() { return maxFileBytes(settings.serverSettings); }, maxFileSetting: MAX_FILE_SIZE_SETTING });
+    this.inventory = new WorkspaceInventory(() => this.documents.all());
+    this.authoring = new PolicyAuthoring({ kinds: () => this.inventory.kinds(), images: () => this.inventory.images() });
     this.sources = new PolicySources(this.store, fs, this.documents, this.log, (policiesChanged) => this.policiesChanged(policiesChanged));
     const publisher = {
       publish: (uri: string, version: number | undefined, diagnostics: Diagnostic[]) => {
@@ -67,8 +85,25 @@ export class RegistryGuardSession {
       },
     };
     const policyErrors = { errorsFor: (key: string) => this.store.errors.filter((e) => e.file === key) };
-    this.validation = new ValidationHandler(this.documents, this.analyzer, this.settings, this.sources, publisher, this.log, policyErrors);
-    this.check = new WorkspaceCheck(this.sources, fs, this.documents, this.analyzer, this.settings, this.sources, publisher, this.log);
+    const policyLint = { diagnostics: (doc: OpenDocument) => this.authoring.diagnostics(doc) };
+    this.validation = new ValidationHandler(this.documents, this.analyzer, this.settings, this.sources, publisher, this.log, policyErrors, policyLint);
+    this.check = new WorkspaceCheck(this.sources, fs, this.documents, this.analyzer, this.settings, this.sources, publisher, this.log, {
+      maxFileBytes: () => maxFileBytes(this.settings.serverSettings),
+      inventory: this.inventory,
+    });
+    this.fs = fs;
+    this.codeActions = new CodeActionHandler({
+      documents: this.documents,
+      analyzer: this.analyzer,
+      policyText: (file) => this.sources.policyText(file),
+      allowListText: () => {
+        const text = allowListPolicyText(this.settings.serverSettings.allowedRegistries);
+        return text === undefined ? undefined : parseYamlFile(text);
+      },
+      catalog: () => this.settings.serverSettings.catalog,
+      generation: () => `${this.store.version}|${JSON.stringify(this.settings.serverSettings.catalog)}`,
+      lintProblems: (doc) => this.authoring.problems(doc),
+    }, () => this.codeActionSupport());
   }
 
   listen(): void {
@@ -98,11 +133,39 @@ export class RegistryGuardSession {
       const doc = this.documents.get(textDocument.uri);
       if (doc === undefined) return null;
       try {
+        const offset = doc.document.offsetAt(position);
         const analysis = this.analyzer.analyze(doc.key, doc.yaml);
-        return imageHover(doc, doc.document.offsetAt(position), analysis, this.sources) ?? null;
+        return imageHover(doc, offset, analysis, this.sources) ?? this.authoring.hover(doc, offset) ?? null;
       } catch (error) {
         this.log.error(`Hover in ${textDocument.uri} failed: ${describeError(error)}`);
         return null;
+      }
+    });
+    c.onCompletion(({ textDocument, position }) => {
+      const doc = this.documents.get(textDocument.uri);
+      if (doc === undefined) return [];
+      try {
+        return this.authoring.completion(doc, doc.document.offsetAt(position));
+      } catch (error) {
+        this.log.error(`Completion in ${textDocument.uri} failed: ${describeError(error)}`);
+        return [];
+      }
+    });
+    c.onCodeAction((params) => {
+      try {
+        return this.codeActions.provide(params);
+      } catch (error) {
+        this.log.error(`Code actions for ${params.textDocument.uri} failed: ${describeError(error)}`);
+        return [];
+      }
+    });
+    c.onCodeActionResolve((action) => {
+      try {
+        return this.codeActions.resolve(action);
+      } catch (error) {
+        if (error instanceof ResponseError) throw error;
+        this.log.error(`Resolving the code action "${action.title}" failed: ${describeError(error)}`);
+        throw new ResponseError(-32603, `Registry Guard could not compute this fix: ${error instanceof Error ? error.message : String(error)}`);
       }
     });
     c.onDidChangeConfiguration(({ settings }) => {
@@ -122,6 +185,7 @@ export class RegistryGuardSession {
     c.onRequest(PoliciesRequest.method, () => policySummaries(this.store, this.sources));
     c.onRequest(CheckWorkspaceRequest.method, (...args: unknown[]) => this.checkWorkspace(paramsOf<CheckWorkspaceParams>(args), cancellationOf(args)));
     c.onRequest(ServerStateRequest.method, () => this.state());
+    c.onRequest(FixWorkspaceRequest.method, (...args: unknown[]) => this.fixWorkspace(paramsOf<FixWorkspaceParams>(args), cancellationOf(args)));
     c.listen();
   }
 
@@ -130,11 +194,14 @@ export class RegistryGuardSession {
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     this.trusted = options.isTrusted !== false;
     this.pushed.update(options.settings);
+    this.clientCommands = new Set(Array.isArray(options.clientCommands) ? options.clientCommands.filter((c) => typeof c === 'string') : []);
     this.folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri }] : []);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
+        completionProvider: { triggerCharacters: POLICY_TRIGGER_CHARACTERS },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'Registry Guard' },
@@ -169,6 +236,9 @@ export class RegistryGuardSession {
       }
       const looseExtraPaths = this.folders.length === 0 ? (await this.settings.forFolder(undefined)).extraPaths : [];
       this.sources.setAllowedRegistries(server.allowedRegistries);
+      for (const problem of validateCatalogOptions(server.catalog)) {
+        this.log.warn(`Registry Guard ignores the rewrite setting ${problem.path}: ${problem.message}`);
+      }
       const signature = JSON.stringify({ folderConfigs, looseExtraPaths, trusted: this.trusted });
       if (signature !== this.sourcesSignature) {
         this.sourcesSignature = signature;
@@ -250,6 +320,59 @@ export class RegistryGuardSession {
     if (params.workDoneToken !== undefined) return this.connection.window.attachWorkDoneProgress(params.workDoneToken);
     if (!this.capabilities.window?.workDoneProgress) return undefined;
     return this.connection.window.createWorkDoneProgress();
+  }
+
+  /** registryGuard/fixWorkspace: the preferred rewrite of every failing image in workspace manifests, not applied. */
+  private async fixWorkspace(params: FixWorkspaceParams, token: CancellationToken): Promise<FixWorkspaceResult> {
+    await this.sources.whenIdle();
+    const reporter = await this.progressReporter(params);
+    reporter?.begin('Registry Guard: planning image rewrites', 0, undefined, true);
+    const cancelled = () => token.isCancellationRequested || (reporter !== undefined && 'token' in reporter && reporter.token.isCancellationRequested);
+    try {
+      const files = await this.sources.workspaceFiles(cancelled);
+      const targets = files.map((key) => ({ key, uri: keyToUri(key) }));
+      for (const doc of this.documents.all()) if (!files.includes(doc.key)) targets.push({ key: doc.key, uri: doc.uri });
+      const edits: NonNullable<ReturnType<CodeActionHandler['fileFix']>['edit']>[] = [];
+      const skipped: SkippedFix[] = [];
+      let rewrites = 0;
+      for (const [index, target] of targets.entries()) {
+        if (cancelled()) break;
+        reporter?.report(Math.floor((index * 100) / Math.max(1, targets.length)), target.key);
+        const source = await this.fixSource(target.key, target.uri);
+        if (source === undefined || this.analyzer.analyze(target.key, source.yaml).kind !== 'manifest') continue;
+        const { plan, edit } = this.codeActions.fileFix(target.uri, target.key, source.yaml, source.version, source.document);
+        for (const s of plan.skipped) {
+          skipped.push({ uri: target.uri, image: s.image, reason: s.reason, range: { start: source.document.positionAt(s.start), end: source.document.positionAt(s.end) } });
+        }
+        if (edit !== undefined) {
+          edits.push(edit);
+          rewrites += plan.fixes.length;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return { edit: this.codeActions.workspaceEdit(edits), files: edits.length, rewrites, skipped, cancelled: cancelled() };
+    } finally {
+      reporter?.done();
+    }
+  }
+
+  /** An open document as the editor has it, or the file as it is on disk. */
+  private async fixSource(key: string, uri: string): Promise<{ yaml: YamlFile; version: number | null; document: TextDocument } | undefined> {
+    const open = this.documents.byKey(key) ?? this.documents.get(uri);
+    if (open !== undefined) return { yaml: open.yaml, version: open.document.version, document: open.document };
+    const text = await this.fs.readFile(key, maxFileBytes(this.settings.serverSettings));
+    if (text === undefined) return undefined;
+    return { yaml: parseYamlFile(text), version: null, document: TextDocument.create(uri, 'yaml', 0, text) };
+  }
+
+  private codeActionSupport(): CodeActionClientSupport {
+    const codeAction = this.capabilities.textDocument?.codeAction;
+    return {
+      resolveEdit: codeAction?.codeActionLiteralSupport !== undefined && (codeAction.resolveSupport?.properties ?? []).includes('edit'),
+      documentChanges: this.capabilities.workspace?.workspaceEdit?.documentChanges === true,
+      disabled: codeAction?.disabledSupport === true,
+      commands: this.clientCommands,
+    };
   }
 
   private status(): StatusParams {

@@ -2,6 +2,8 @@
  * The `registryGuard.*` settings as the server uses them. The manifest (package.json contributes.configuration)
  * describes them to the user; this file owns their defaults and how a raw value is made safe.
  */
+import type { CatalogMapping, CatalogOptions, PullThroughCacheOptions } from '../engine/catalog';
+
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 
 /** Settings read per document (scope `resource`). */
@@ -20,6 +22,10 @@ export interface FolderSettings {
 export interface ServerSettings {
   diagnosticsDelay: number;
   allowedRegistries: string[];
+  /** registryGuard.maxFileSize: larger files are not analysed (megabytes, 1 MB = 1,000,000 characters). */
+  maxFileSizeMB: number;
+  /** registryGuard.rewrites.* and registryGuard.pullThroughCache.*, as the catalog takes them. */
+  catalog: CatalogOptions;
 }
 
 export const MAX_DIAGNOSTICS_DELAY_MS = 50;
@@ -34,7 +40,16 @@ export const DEFAULT_EXCLUDE = [
 
 export const DEFAULT_FOLDER_SETTINGS: FolderSettings = { include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE, extraPaths: [] };
 
-export const DEFAULT_SERVER_SETTINGS: ServerSettings = { diagnosticsDelay: 30, allowedRegistries: [] };
+export const DEFAULT_MAX_FILE_SIZE_MB = 20;
+export const MAX_FILE_SIZE_SETTING = 'registryGuard.maxFileSize';
+const MAX_FILE_SIZE_MB_CAP = 1024;
+
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = { diagnosticsDelay: 30, allowedRegistries: [], maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB, catalog: {} };
+
+/** The file size limit in characters (what the analyzer compares). */
+export function maxFileBytes(settings: ServerSettings): number {
+  return Math.round(settings.maxFileSizeMB * 1_000_000);
+}
 
 const SEVERITIES: readonly SeverityName[] = ['error', 'warning', 'information', 'hint'];
 
@@ -78,5 +93,40 @@ export function serverSettings(raw: unknown): ServerSettings {
       ? Math.min(MAX_DIAGNOSTICS_DELAY_MS, Math.max(0, Math.round(delay)))
       : DEFAULT_SERVER_SETTINGS.diagnosticsDelay,
     allowedRegistries: stringList(section(raw, 'allowedRegistries'), []),
+    maxFileSizeMB: maxFileSize(section(raw, 'maxFileSize')),
+    catalog: catalogOptions(raw),
   };
+}
+
+function maxFileSize(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return DEFAULT_MAX_FILE_SIZE_MB;
+  return Math.min(MAX_FILE_SIZE_MB_CAP, value);
+}
+
+/**
+ * Mappings are passed on as written (the catalog validates them and reports problems as data); the pull-through
+ * cache counts as asked for once an account or a region is set.
+ */
+function catalogOptions(raw: unknown): CatalogOptions {
+  const rewrites = section(raw, 'rewrites');
+  const options: CatalogOptions = {};
+  const mappings = section(rewrites, 'mappings');
+  if (Array.isArray(mappings)) {
+    options.mappings = mappings.filter((m): m is CatalogMapping => m !== null && typeof m === 'object' && !Array.isArray(m));
+  }
+  const disabled = stringList(section(rewrites, 'disabled'), []);
+  if (disabled.length > 0) options.disabled = disabled;
+  const cache = section(raw, 'pullThroughCache');
+  const account = section(cache, 'account');
+  const region = section(cache, 'region');
+  const hasText = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+  if (hasText(account) || hasText(region)) {
+    const prefixes = section(cache, 'prefixes');
+    options.pullThroughCache = {
+      account: typeof account === 'string' ? account.trim() : '',
+      region: typeof region === 'string' ? region.trim() : '',
+      prefixes: (prefixes !== null && typeof prefixes === 'object' && !Array.isArray(prefixes) ? prefixes : {}) as PullThroughCacheOptions['prefixes'],
+    };
+  }
+  return options;
 }

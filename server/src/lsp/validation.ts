@@ -6,7 +6,7 @@
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import type { FileAnalysis } from '../engine/analysis';
 import type { YamlFile } from '../engine/yaml/model';
-import type { DocumentStore } from './documents';
+import type { DocumentStore, OpenDocument } from './documents';
 import { policyErrorDiagnostic, toDiagnostics, type PolicySourceLocator } from './diagnostics';
 import type { DocumentSettings } from './settings';
 import { describeError, type Logger } from './logger';
@@ -23,6 +23,11 @@ export interface ValidationSettings {
   forDocument(uri: string): Promise<DocumentSettings>;
   /** Milliseconds between a change and its validation (already capped). */
   delay(): number;
+}
+
+/** Policy-file validation (engine/policyLint) as diagnostics for an open document. */
+export interface PolicyLintSource {
+  diagnostics(doc: OpenDocument): Diagnostic[];
 }
 
 /** Problems loading the policies of a file (policy files get them as diagnostics). */
@@ -49,6 +54,7 @@ export class ValidationHandler {
     private readonly sink: DiagnosticsSink,
     private readonly log: Logger,
     private readonly policyErrors: PolicyErrorSource = { errorsFor: () => [] },
+    private readonly policyLint: PolicyLintSource = { diagnostics: () => [] },
   ) {}
 
   /** Validates the document's current version after the configured delay, replacing any pending validation. */
@@ -104,6 +110,7 @@ export class ValidationHandler {
       const analysis = this.engine.analyze(current.key, current.yaml);
       diagnostics = toDiagnostics(current.document, analysis, settings, this.sources);
       for (const error of this.policyErrors.errorsFor(current.key)) diagnostics.push(policyErrorDiagnostic(current.document, error));
+      if (analysis.kind !== 'helm-template') diagnostics.push(...this.policyLint.diagnostics(current));
       kind = analysis.kind;
     } catch (error) {
       // Keep the server and every other document's diagnostics alive; this document keeps its last ones.

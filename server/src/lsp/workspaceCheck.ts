@@ -4,7 +4,7 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol';
-import { parseYamlFile } from '../engine/yaml/model';
+import { parseYamlFile, type YamlFile } from '../engine/yaml/model';
 import type { DocumentStore } from './documents';
 import type { FileSystem } from './fileSystem';
 import { toDiagnostics, type PolicySourceLocator } from './diagnostics';
@@ -13,7 +13,15 @@ import type { CheckWorkspaceResult } from './protocol';
 import type { AnalysisEngine, DiagnosticsSink, ValidationSettings } from './validation';
 import { describeError, type Logger } from './logger';
 
-export const MAX_CHECKED_FILE_BYTES = 4 * 1024 * 1024;
+/** The default limit on files read from disk; the session passes registryGuard.maxFileSize. */
+export const MAX_CHECKED_FILE_BYTES = 20_000_000;
+
+export interface WorkspaceCheckOptions {
+  /** Files larger than this are not read. */
+  maxFileBytes?: () => number;
+  /** Told what each checked file contains (kinds and images), for policy authoring. */
+  inventory?: { record(uri: string, key: string, yaml: YamlFile): void; forget(uri: string): void };
+}
 
 export interface CheckProgress {
   report(done: number, total: number, file: string): void;
@@ -41,6 +49,7 @@ export class WorkspaceCheck {
     private readonly locator: PolicySourceLocator,
     private readonly sink: DiagnosticsSink,
     private readonly log: Logger,
+    private readonly options: WorkspaceCheckOptions = {},
   ) {}
 
   /** Whether a check has run, so policy changes should refresh its results. */
@@ -90,11 +99,14 @@ export class WorkspaceCheck {
 
   /** Analyses one file from disk and publishes; returns the number of problems, undefined when unreadable. */
   private async checkFile(key: string, uri: string): Promise<number | undefined> {
-    const text = await this.fs.readFile(key, MAX_CHECKED_FILE_BYTES);
+    const text = await this.fs.readFile(key, this.options.maxFileBytes?.() ?? MAX_CHECKED_FILE_BYTES);
     if (text === undefined || this.documents.byKey(key) !== undefined) return undefined;
     let diagnostics: Diagnostic[];
     try {
-      const analysis = this.engine.analyze(key, parseYamlFile(text));
+      const yaml = parseYamlFile(text);
+      const analysis = this.engine.analyze(key, yaml);
+      if (analysis.kind === 'manifest') this.options.inventory?.record(uri, key, yaml);
+      else this.options.inventory?.forget(uri);
       const settings = await this.settings.forDocument(uri);
       diagnostics = toDiagnostics(TextDocument.create(uri, 'yaml', 0, text), analysis, settings, this.locator);
     } catch (error) {
@@ -113,6 +125,7 @@ export class WorkspaceCheck {
 
   private clear(uri: string): void {
     this.reported.delete(uri);
+    this.options.inventory?.forget(uri);
     this.sink.publish(uri, undefined, []);
   }
 }

@@ -29,6 +29,7 @@ export function copyWorkspace(): string {
 export const CLIENT_CAPABILITIES: ClientCapabilities = {
   workspace: {
     configuration: true,
+    workspaceEdit: { documentChanges: true },
     workspaceFolders: true,
     didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
   },
@@ -37,6 +38,14 @@ export const CLIENT_CAPABILITIES: ClientCapabilities = {
     synchronization: { dynamicRegistration: false },
     publishDiagnostics: { relatedInformation: true, versionSupport: true },
     hover: { contentFormat: ['markdown', 'plaintext'] },
+    completion: { completionItem: { snippetSupport: false, documentationFormat: ['markdown', 'plaintext'] } },
+    // Edits come with the actions (no resolveSupport): the lazy path has its own capabilities in the tests.
+    codeAction: {
+      codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } },
+      isPreferredSupport: true,
+      disabledSupport: true,
+      dataSupport: true,
+    },
   },
 };
 
