@@ -129,14 +129,17 @@ function shiftResult(r: RuleResult, doc: YamlDocument): RuleResult {
 
 function findingsOf(r: RuleResult): Finding[] {
   if (r.status !== 'fail' && r.status !== 'error') return [];
-  const base = {
-    policy: r.policy, rule: r.rule, action: r.action, status: r.status, message: r.message,
-    policyMessage: r.ruleMessage ?? r.message,
-    ruleSource: r.ruleSource,
-    resource: { kind: r.resource.kind, namespace: r.resource.namespace, name: r.resource.name },
-  };
-  if (r.violations.length === 0) return [{ ...base, path: '', start: r.resource.kindStart, end: r.resource.kindEnd }];
-  return r.violations.map((v) => ({ ...base, path: v.path, image: v.image, start: v.start, end: v.end }));
+  const resource = { kind: r.resource.kind, namespace: r.resource.namespace, name: r.resource.name };
+  if (r.violations.length === 0) return [finding(r, resource, '', undefined, r.resource.kindStart, r.resource.kindEnd, false)];
+  return r.violations.map((v) => finding(r, resource, v.path, v.image, v.start, v.end, true));
+}
+
+/** One literal with a fixed key order (the CLI's JSON output follows it); `image` is present exactly when located. */
+function finding(r: RuleResult, resource: Finding['resource'], path: string, image: string | undefined, start: number, end: number, withImage: boolean): Finding {
+  const status = r.status as Finding['status'];
+  const policyMessage = r.ruleMessage ?? r.message;
+  if (!withImage) return { policy: r.policy, rule: r.rule, action: r.action, status, message: r.message, policyMessage, ruleSource: r.ruleSource, resource, path, start, end };
+  return { policy: r.policy, rule: r.rule, action: r.action, status, message: r.message, policyMessage, ruleSource: r.ruleSource, resource, path, image, start, end };
 }
 
 function formatBytes(n: number): string {

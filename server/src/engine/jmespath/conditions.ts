@@ -34,7 +34,7 @@ const PATH = 'preconditions/validate.deny.conditions';
  * ("failed to check deny conditions: ...").
  */
 export function evaluateConditions(conditions: unknown, ctx: EvalContext, options: SubstituteOptions = {}): ConditionsResult | { error: string } {
-  const parsed = parseConditions(conditions);
+  const parsed = parsedConditions(conditions);
   if ('error' in parsed) return parsed;
   try {
     if (parsed.kind === 'legacy') {
@@ -93,6 +93,22 @@ function evaluateOne(condition: Condition, ctx: EvalContext, options: Substitute
   // Kyverno wraps a nil error here, which Go prints as %!w(<nil>).
   if (handler === undefined) throw new ConditionError('failed to create handler for condition operator: %!w(<nil>)');
   return handler(key.value, value.value);
+}
+
+/**
+ * Parsed forms per conditions object. Conditions come from loaded policies, which are never changed
+ * after loading, and are evaluated once per resource (and per foreach element), so they are parsed once.
+ */
+const parsedCache = new WeakMap<object, ParsedConditions | { error: string }>();
+
+function parsedConditions(raw: unknown): ParsedConditions | { error: string } {
+  if (typeof raw !== 'object' || raw === null) return parseConditions(raw);
+  let parsed = parsedCache.get(raw);
+  if (parsed === undefined) {
+    parsed = parseConditions(raw);
+    parsedCache.set(raw, parsed);
+  }
+  return parsed;
 }
 
 /** `TransformConditions` / `ApiextensionsJsonToKyvernoConditions`. */

@@ -51,6 +51,9 @@ export const DEFAULT_STEP_BUDGET = 2_000_000;
 
 type Scope = ReadonlyMap<string, unknown>;
 
+/** The scope outside any `let`: shared, as scopes are never changed (a `let` copies its outer scope). */
+const NO_BINDINGS: Scope = new Map();
+
 export class Evaluator {
   private steps: number;
 
@@ -63,11 +66,11 @@ export class Evaluator {
   }
 
   evaluate(node: AstNode, value: unknown): unknown {
-    return this.visit(node, value, new Map());
+    return this.visit(node, value, NO_BINDINGS);
   }
 
   /** Evaluates, turning a NotFoundError into null (how most composite nodes treat their children). */
-  absorbing(node: AstNode, value: unknown, scope: Scope = new Map()): unknown {
+  absorbing(node: AstNode, value: unknown, scope: Scope = NO_BINDINGS): unknown {
     try {
       return this.visit(node, value, scope);
     } catch (error) {

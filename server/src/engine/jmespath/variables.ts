@@ -70,6 +70,9 @@ function traverseKey(key: string, path: string, state: State): string {
 }
 
 function substituteString(text: string, path: string, state: State): unknown {
+  // Variables and escaped variables both contain `{{`: most strings (pattern values, condition values,
+  // messages) have none and come back unchanged.
+  if (!text.includes('{{')) return text;
   let value = text;
   const deleteRequest = state.ctx.request?.operation === 'DELETE';
   let vars = findVariables(value);

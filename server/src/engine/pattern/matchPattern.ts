@@ -174,12 +174,12 @@ class Walker {
     const { anchorKeys, otherKeys, anchors } = plan;
 
     let firstFailure: Step | undefined;
-    const failures: string[] = [];
+    let failures: string[] | undefined;
 
     // Phase 1. A condition that does not hold makes the map inapplicable, so once one has been seen
     // at this level, later anchor failures are only recorded. A skip bubbling up from a nested array
     // (a PatternError) weighs less: it skips the map only if no anchor here applied.
-    const skipErrors: WalkError[] = [];
+    let skipErrors: WalkError[] | undefined;
     let directSkip = false;
     let applied = 0;
     for (const key of anchorKeys) {
@@ -189,19 +189,19 @@ class Walker {
         continue;
       }
       if (isSkip(step.error)) {
-        skipErrors.push(step.error);
+        (skipErrors ??= []).push(step.error);
         if (step.error.kind !== 'pattern') directSkip = true;
         continue;
       }
       if (directSkip && firstFailure === undefined) {
-        skipErrors.push(step.error);
+        (skipErrors ??= []).push(step.error);
         continue;
       }
       if (!this.collect) return step;
       firstFailure ??= step;
-      failures.push(...step.failures);
+      (failures ??= []).push(...step.failures);
     }
-    if (firstFailure === undefined && skipErrors.length > 0 && (directSkip || applied === 0)) {
+    if (firstFailure === undefined && skipErrors !== undefined && (directSkip || applied === 0)) {
       return combinedSkip(path, skipErrors);
     }
 
@@ -213,10 +213,10 @@ class Walker {
       if (firstFailure === undefined && isSkip(step.error)) return step;
       if (!isSkip(step.error)) {
         firstFailure ??= step;
-        failures.push(...step.failures);
+        (failures ??= []).push(...step.failures);
       }
     }
-    return firstFailure === undefined ? OK : { ...firstFailure, failures };
+    return firstFailure === undefined ? OK : { ...firstFailure, failures: failures ?? [] };
   }
 
   /** The anchor handlers of Kyverno's anchor package, by key. */
@@ -301,9 +301,9 @@ class Walker {
   /** Elements that skip are left out; if every element skipped, the array skips. */
   private elements(count: number, validate: (i: number) => Step, path: string): Step {
     let applied = 0;
-    const skipErrors: WalkError[] = [];
+    let skipErrors: WalkError[] | undefined;
     let firstFailure: Step | undefined;
-    const failures: string[] = [];
+    let failures: string[] | undefined;
     for (let i = 0; i < count; i++) {
       const step = validate(i);
       if (step.error === undefined) {
@@ -311,15 +311,15 @@ class Walker {
         continue;
       }
       if (isSkip(step.error)) {
-        skipErrors.push(step.error);
+        (skipErrors ??= []).push(step.error);
         continue;
       }
       if (!this.collect) return step;
       firstFailure ??= step;
-      failures.push(...step.failures);
+      (failures ??= []).push(...step.failures);
     }
-    if (firstFailure !== undefined) return { ...firstFailure, failures };
-    if (applied === 0 && skipErrors.length > 0) return combinedSkip(path, skipErrors);
+    if (firstFailure !== undefined) return { ...firstFailure, failures: failures ?? [] };
+    if (applied === 0 && skipErrors !== undefined) return combinedSkip(path, skipErrors);
     return OK;
   }
 }

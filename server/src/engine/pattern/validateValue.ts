@@ -80,32 +80,56 @@ function validateNilPattern(value: unknown): boolean {
 /** `a | b & c`: OR of ANDs, after a literal-equality shortcut. */
 export function validateStringPatterns(value: unknown, pattern: string): boolean {
   if (value === pattern) return true;
-  for (const alternative of pattern.split('|')) {
-    if (checkAndConditions(value, trimSpaces(alternative))) return true;
+  for (const alternative of compiledStringPattern(pattern)) {
+    if (checkAndConditions(value, alternative)) return true;
   }
   return false;
 }
 
-function checkAndConditions(value: unknown, pattern: string): boolean {
-  for (const part of pattern.split('&')) {
-    if (!validateStringPattern(value, trimSpaces(part))) return false;
+function checkAndConditions(value: unknown, parts: readonly StringCheck[]): boolean {
+  for (const part of parts) {
+    if (!checkString(value, part)) return false;
   }
   return true;
 }
 
-export function validateStringPattern(value: unknown, pattern: string): boolean {
+/** One `&` part of a string pattern, with its operator worked out. */
+type StringCheck =
+  | { op: '-' | '!-'; range: { left: string; right: string } | undefined }
+  | { op: Exclude<Operator, '-' | '!-'>; operand: string };
+
+/**
+ * String patterns split into `|` alternatives of `&` parts, per pattern text: a policy's few patterns
+ * are checked against every image of every resource, and the split does not depend on the value.
+ */
+const compiledStringPatterns = new Map<string, StringCheck[][]>();
+const COMPILED_STRING_PATTERNS_LIMIT = 5_000;
+
+function compiledStringPattern(pattern: string): StringCheck[][] {
+  let compiled = compiledStringPatterns.get(pattern);
+  if (compiled === undefined) {
+    compiled = pattern.split('|').map((alternative) => trimSpaces(alternative).split('&').map((part) => stringCheck(trimSpaces(part))));
+    if (compiledStringPatterns.size >= COMPILED_STRING_PATTERNS_LIMIT) compiledStringPatterns.clear();
+    compiledStringPatterns.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+function stringCheck(pattern: string): StringCheck {
   const op = getOperatorFromStringPattern(pattern);
-  if (op === '-') {
-    const range = splitRange(pattern, '-');
-    if (range === undefined) return false;
-    return validateString(value, range.left, '>=') && validateString(value, range.right, '<=');
-  }
-  if (op === '!-') {
-    const range = splitRange(pattern, '!-');
-    if (range === undefined) return false;
-    return validateString(value, range.left, '<') || validateString(value, range.right, '>');
-  }
-  return validateString(value, goTrimSpace(pattern.slice(op.length)), op);
+  if (op === '-' || op === '!-') return { op, range: splitRange(pattern, op) };
+  return { op, operand: goTrimSpace(pattern.slice(op.length)) };
+}
+
+function checkString(value: unknown, check: StringCheck): boolean {
+  if (!('range' in check)) return validateString(value, check.operand, check.op);
+  if (check.range === undefined) return false;
+  if (check.op === '-') return validateString(value, check.range.left, '>=') && validateString(value, check.range.right, '<=');
+  return validateString(value, check.range.left, '<') || validateString(value, check.range.right, '>');
+}
+
+export function validateStringPattern(value: unknown, pattern: string): boolean {
+  return checkString(value, stringCheck(pattern));
 }
 
 /** The first comparison that can parse both sides decides: duration, then quantity, then string. */

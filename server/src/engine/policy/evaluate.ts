@@ -418,15 +418,7 @@ class Validator {
     let applyCount = 0;
     let decided: Outcome | undefined;
     const seenStrings = new Map<string, number>();
-    const spec: ValidatorSpec = {
-      context: fe.context,
-      contextText: JSON.stringify({ ...fe, context: undefined }),
-      preconditions: fe.preconditions,
-      pattern: fe.pattern,
-      anyPattern: fe.anyPattern,
-      deny: fe.deny,
-      foreach: fe.foreach,
-    };
+    const spec = foreachValidatorSpec(fe);
     for (let index = 0; index < items.length; index++) {
       const element = items[index];
       if (element === null || element === undefined) continue;
@@ -467,9 +459,37 @@ class Validator {
   }
 }
 
+const foreachSpecs = new WeakMap<ForeachSpec, ValidatorSpec>();
+
+/** The validator input of a foreach entry, built once per (compiled, unchanging) entry. */
+function foreachValidatorSpec(fe: ForeachSpec): ValidatorSpec {
+  let spec = foreachSpecs.get(fe);
+  if (spec === undefined) {
+    spec = {
+      context: fe.context,
+      contextText: JSON.stringify({ ...fe, context: undefined }),
+      preconditions: fe.preconditions,
+      pattern: fe.pattern,
+      anyPattern: fe.anyPattern,
+      deny: fe.deny,
+      foreach: fe.foreach,
+    };
+    foreachSpecs.set(fe, spec);
+  }
+  return spec;
+}
+
 /** A copy of the context with more variables; keeps the lazy `images` accessor instead of reading it. */
 function extendContext(ctx: EvalContext, extra: Record<string, unknown>): EvalContext {
-  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as EvalContext;
+  // Plain data properties are assigned (fast, and the copy stays a fast-mode object); anything else,
+  // such as the lazy `images` getter, keeps its descriptor.
+  const copy = {} as EvalContext;
+  for (const key of Reflect.ownKeys(ctx)) {
+    const d = Object.getOwnPropertyDescriptor(ctx, key);
+    if (d === undefined) continue;
+    if (typeof key === 'string' && key !== '__proto__' && 'value' in d && d.writable === true && d.enumerable === true && d.configurable === true) copy[key] = d.value;
+    else Object.defineProperty(copy, key, d);
+  }
   for (const [k, v] of Object.entries(extra)) copy[k] = v;
   return copy;
 }
@@ -575,7 +595,10 @@ function guarded(run: ResourceRun, rule: CompiledRule, documentIndex: number): R
   }
 }
 
+const NO_VALUES: Record<string, unknown> = Object.freeze({});
+
 function resourceValues(values: CliValues | undefined, policy: string, resource: string): Record<string, unknown> {
+  if (values === undefined) return NO_VALUES;
   const out: Record<string, unknown> = { ...(values?.globalValues ?? {}) };
   for (const p of values?.policies ?? []) {
     if (p.name !== policy) continue;
@@ -590,7 +613,19 @@ function ruleContext(run: ResourceRun, rule: CompiledRule, object: Record<string
   return ctx;
 }
 
+const validatorSpecs = new WeakMap<CompiledRule, ValidatorSpec>();
+
+/** The rule's validator input; compiled rules never change, so it is built once per rule. */
 function validatorSpec(rule: CompiledRule): ValidatorSpec {
+  let spec = validatorSpecs.get(rule);
+  if (spec === undefined) {
+    spec = newValidatorSpec(rule);
+    validatorSpecs.set(rule, spec);
+  }
+  return spec;
+}
+
+function newValidatorSpec(rule: CompiledRule): ValidatorSpec {
   const v = rule.validate;
   return {
     // The engine loaded the rule context and checked preconditions already (invokeRuleHandler).

@@ -9,7 +9,7 @@ import type { Violation } from './types';
 export type Segments = (string | number)[];
 
 export class Locator {
-  private identity: Map<object, Segments> | undefined;
+  private identity: Map<object, Link> | undefined;
 
   constructor(private readonly res: ResourceView) {}
 
@@ -128,9 +128,12 @@ export class Locator {
     if (typeof value !== 'object' || value === null) return undefined;
     if (this.identity === undefined) {
       this.identity = new Map();
-      indexObjects(this.res.object, [], this.identity);
+      indexObjects(this.res.object, this.identity);
     }
-    return this.identity.get(value);
+    if (!this.identity.has(value)) return undefined;
+    const segs: Segments = [];
+    for (let link = this.identity.get(value); link !== undefined && link.parent !== undefined; link = this.identity.get(link.parent)) segs.push(link.key);
+    return segs.reverse();
   }
 
   /**
@@ -168,12 +171,31 @@ export function valueAt(root: unknown, segs: Segments): unknown {
   return cur;
 }
 
-function indexObjects(value: unknown, path: Segments, into: Map<object, Segments>): void {
-  if (typeof value !== 'object' || value === null) return;
-  if (into.has(value)) return;
-  into.set(value, path);
-  if (Array.isArray(value)) value.forEach((v, i) => indexObjects(v, [...path, i], into));
-  else for (const [k, v] of Object.entries(value)) indexObjects(v, [...path, k], into);
+/** How an object was first reached: its parent and the key or index under it (no parent for the root). */
+interface Link { parent: object | undefined; key: string | number }
+
+/** First-reached parent links, depth first (the path of a shared object is where it is met first). */
+function indexObjects(root: unknown, into: Map<object, Link>): void {
+  if (typeof root !== 'object' || root === null) return;
+  into.set(root, { parent: undefined, key: '' });
+  const visit = (value: object): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        if (typeof v === 'object' && v !== null && !into.has(v)) {
+          into.set(v, { parent: value, key: i });
+          visit(v);
+        }
+      });
+    } else {
+      for (const [k, v] of Object.entries(value)) {
+        if (typeof v === 'object' && v !== null && !into.has(v)) {
+          into.set(v, { parent: value, key: k });
+          visit(v);
+        }
+      }
+    }
+  };
+  visit(root);
 }
 
 function collectStrings(value: unknown, path: Segments, wanted: string, images: Segments[], others: Segments[]): void {

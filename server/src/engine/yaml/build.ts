@@ -11,6 +11,7 @@ import type { Event, ScalarEvent } from 'js-yaml';
 // module build creates the parser state with native object spread, and V8 reads that state about 2.5×
 // slower on every character (measured on the 1 MB benchmark file), which made the bundled server and
 // CLI parse far slower than the same code unbundled.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import jsYaml = require('js-yaml');
 import type { ParsedDocument, ScalarStyle, YAlias, YamlError, YMap, YNode, YScalar, YSeq } from './model';
 import { resolvePlain, resolveTagged } from './scalar';

@@ -37,13 +37,22 @@ export function nodeAtPathAsWritten(root: YNode | null, path: readonly (string |
 }
 
 function step(node: YNode, element: string | number, followAlias = true): YNode | null {
-  const resolve = (n: YNode | null): YNode | null => (followAlias ? deref(n) : n);
   if (node.kind === 'seq') {
     const index = typeof element === 'number' ? element : INDEX.test(element) ? Number(element) : -1;
-    return Number.isInteger(index) && index >= 0 && index < node.items.length ? resolve(node.items[index]) : null;
+    return Number.isInteger(index) && index >= 0 && index < node.items.length ? resolved(node.items[index], followAlias) : null;
   }
   if (node.kind !== 'map') return null;
   const name = typeof element === 'number' ? String(element) : element;
+  // The common case first: a mapping without merge keys, searched in place.
+  let found: YNode | null | undefined;
+  let merges = false;
+  for (const pair of node.items) {
+    const key = deref(pair.key);
+    if (key === null || key.kind !== 'scalar') continue;
+    if (isMergeKey(key)) { merges = true; break; }
+    if (scalarKeyString(key.value) === name) found = pair.value;   // the last duplicate wins, as in toJS()
+  }
+  if (!merges) return found !== undefined ? resolved(found, followAlias) : null;
   // Merged mappings are searched depth-first in priority order (a merged mapping's own merges come
   // before the next merged mapping, as in toJS()); `seen` stops merge cycles.
   const stack: YNode[] = [node];
@@ -59,8 +68,12 @@ function step(node: YNode, element: string | number, followAlias = true): YNode 
       if (isMergeKey(key)) { merged.push(...mergeSources(pair.value)); continue; }
       if (scalarKeyString(key.value) === name) found = pair.value;   // the last duplicate wins, as in toJS()
     }
-    if (found !== undefined) return resolve(found);
+    if (found !== undefined) return resolved(found, followAlias);
     for (let k = merged.length - 1; k >= 0; k--) if (!seen.has(merged[k])) { seen.add(merged[k]); stack.push(merged[k]); }
   }
   return null;
+}
+
+function resolved(n: YNode | null, followAlias: boolean): YNode | null {
+  return followAlias ? deref(n) : n;
 }
