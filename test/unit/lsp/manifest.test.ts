@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../support/paths';
 import { Commands } from '../../../server/src/lsp/protocol';
-import { DEFAULT_DOCUMENT_SETTINGS, DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_SERVER_SETTINGS, MAX_DIAGNOSTICS_DELAY_MS } from '../../../server/src/lsp/settings';
+import {
+  DEFAULT_DOCUMENT_SETTINGS, DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_MB, DEFAULT_SERVER_SETTINGS, MAX_DIAGNOSTICS_DELAY_MS, MAX_FILE_SIZE_SETTING,
+} from '../../../server/src/lsp/settings';
 
 interface Property { type: string; default: unknown; scope?: string; markdownDescription?: string; maximum?: number; enum?: string[] }
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
@@ -41,6 +43,27 @@ test('setting defaults in the manifest are the server\'s defaults', () => {
   assert.equal(properties['registryGuard.severity.enforce'].default, DEFAULT_DOCUMENT_SETTINGS.severity.enforce);
   assert.equal(properties['registryGuard.severity.audit'].default, DEFAULT_DOCUMENT_SETTINGS.severity.audit);
   assert.deepEqual(properties['registryGuard.severity.audit'].enum, ['error', 'warning', 'information', 'hint']);
+  assert.equal(properties['registryGuard.maxFileSize'].default, DEFAULT_SERVER_SETTINGS.maxFileSizeMB);
+  assert.equal(properties['registryGuard.maxFileSize'].default, DEFAULT_MAX_FILE_SIZE_MB);
+  assert.deepEqual(properties['registryGuard.rewrites.mappings'].default, []);
+  assert.deepEqual(properties['registryGuard.rewrites.disabled'].default, []);
+  assert.equal(properties['registryGuard.pullThroughCache.account'].default, '');
+  assert.equal(properties['registryGuard.pullThroughCache.region'].default, '');
+  assert.deepEqual(properties['registryGuard.pullThroughCache.prefixes'].default, {});
+});
+
+test('the settings read from the server are contributed, and the file size setting is the one the limit notice names', () => {
+  for (const key of ['maxFileSize', 'rewrites.mappings', 'rewrites.disabled', 'pullThroughCache.account', 'pullThroughCache.region', 'pullThroughCache.prefixes']) {
+    assert.ok(properties[`registryGuard.${key}`], key);
+  }
+  assert.equal(MAX_FILE_SIZE_SETTING, 'registryGuard.maxFileSize');
+  const prefixes = (properties['registryGuard.pullThroughCache.prefixes'] as unknown as { properties: Record<string, unknown> }).properties;
+  assert.deepEqual(Object.keys(prefixes).sort(), ['docker-hub', 'ecr-public', 'ghcr', 'quay', 'registry.k8s.io']);
+});
+
+test('commands that need arguments are hidden from the command palette', () => {
+  const hidden = manifest.contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command).sort();
+  assert.deepEqual(hidden, [Commands.addAllowedRegistry, Commands.serverState].sort());
 });
 
 test('every command id the code uses is contributed, and every contributed command is known to the code', () => {
