@@ -179,3 +179,18 @@ test('hostile or oversized input never takes the server down: alias bomb, huge f
     assert.deepEqual(after.diagnostics.map((d) => d.code), [CODE]);
   });
 });
+
+test('registryGuard.maxFileSize: a 2.2 MB file is analysed under the 20 MB default and skipped with a notice once the limit is 1 MB', async () => {
+  await withServer({}, async ({ client, file }) => {
+    const pod = file('apps/pod.yaml');
+    const huge = pod.text + '\n# padding\n' + `#${'x'.repeat(1000)}\n`.repeat(2200);
+    await client.open('untitled:huge', huge);
+    const analysed = await client.diagnostics('untitled:huge', (p) => p.version === 1);
+    assert.deepEqual(analysed.diagnostics.map((d) => d.code), [CODE]);
+    const mark = client.mark();
+    await client.setSettings({ maxFileSize: 1 });
+    const limited = await client.diagnostics('untitled:huge', () => true, mark, 'diagnostics after lowering the limit');
+    assert.deepEqual(limited.diagnostics.map((d) => d.code), ['limit-file-size']);
+    assert.match(messageOf(limited.diagnostics[0]), /over the 1\.0 MB limit set by registryGuard\.maxFileSize/);
+  });
+});
