@@ -71,6 +71,8 @@ interface FileEdit {
 
 export class CodeActionHandler {
   private cache = new FixCache('');
+  /** The last plan per file version: the editor asks for code actions on every cursor move. */
+  private plans = new WeakMap<YamlFile, { generation: string; plan: FixPlan }>();
 
   constructor(private readonly env: CodeActionEnvironment, private readonly client: () => CodeActionClientSupport) {}
 
@@ -126,6 +128,15 @@ export class CodeActionHandler {
     const generation = this.env.generation();
     if (this.cache.generation !== generation) this.cache = new FixCache(generation);
     return this.cache;
+  }
+
+  private plan(doc: OpenDocument): FixPlan {
+    const cache = this.fixCache();
+    const hit = this.plans.get(doc.yaml);
+    if (hit !== undefined && hit.generation === cache.generation) return hit.plan;
+    const plan = planFixes(this.env.analyzer, doc.key, doc.yaml, { catalog: this.env.catalog(), cache });
+    this.plans.set(doc.yaml, { generation: cache.generation, plan });
+    return plan;
   }
 
   private checked(doc: OpenDocument, site: ImageSite): CheckedImage {
@@ -238,9 +249,7 @@ export class CodeActionHandler {
   /** Every preferred image rewrite, and in policy files every preferred lint fix, that do not overlap. */
   private fixAllEdits(doc: OpenDocument, analysis: FileAnalysis): { start: number; end: number; newText: string }[] {
     const edits: { start: number; end: number; newText: string }[] = [];
-    if (analysis.kind === 'manifest') {
-      edits.push(...planFixes(this.env.analyzer, doc.key, doc.yaml, { catalog: this.env.catalog(), cache: this.fixCache() }).edits);
-    }
+    if (analysis.kind === 'manifest') edits.push(...this.plan(doc).edits);
     for (const problem of this.env.lintProblems(doc)) {
       const fix = problem.fix;
       if (fix === undefined || !fix.preferred) continue;
