@@ -244,7 +244,10 @@ export function generateDocumentCount({ seed = DEFAULT_SEED, count }) {
   return parts.join('');
 }
 
-/** `count` small files of about `bytesEach` bytes (1–3 documents each), as a repository of manifests looks. */
+/**
+ * `count` small files, as a repository of manifests looks: documents are added until the file reaches a target of
+ * `bytesEach` × 0.5–1.5 bytes, at most 3 (a document is ~1.7 kB, so bytesEach 600 gives ~2 kB and ~1.2 documents per file).
+ */
 export function* generateFiles({ seed = DEFAULT_SEED, count, bytesEach }) {
   const r = rng(seed);
   let id = 0;
@@ -272,7 +275,7 @@ export function imageSpans(text) {
   return spans;
 }
 
-export const SIZES = { '1m': 1_000_000, '10m': 10_000_000 };
+export const SIZES = { '1MB': 1_000_000, '10MB': 10_000_000 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);

@@ -2,7 +2,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { BenchClient, fileUri } from './lspClient.mjs';
 
 export const root = new URL('../../', import.meta.url).pathname;
@@ -18,17 +17,21 @@ export function policyFiles() {
   return files;
 }
 
-/** A fresh workspace folder: policies/ with every bench policy, manifests/ for the files the bench opens. */
-export function makeWorkspace(label) {
-  mkdirSync(join(root, '.tmp'), { recursive: true });
+/**
+ * A fresh workspace folder: policies/ with the bench policies (all of them, or only the seed policy), manifests/
+ * for the files the bench opens.
+ */
+export function makeWorkspace(label, { seedOnly = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `rg-bench-${label}-`));
   mkdirSync(join(dir, 'policies'));
   mkdirSync(join(dir, 'manifests'));
-  for (const p of policyFiles()) writeFileSync(join(dir, 'policies', p.name), p.text);
+  const policies = seedOnly ? policyFiles().slice(0, 1) : policyFiles();
+  for (const p of policies) writeFileSync(join(dir, 'policies', p.name), p.text);
   return {
     dir,
+    /** ClusterPolicies and Policies in policies/ (registryGuard/state does not count PolicyExceptions). */
+    expectedPolicies: policies.filter((p) => !/^kind: PolicyException$/m.test(p.text)).length,
     policyPath: (name) => join(dir, 'policies', name),
-    manifestPath: (name) => join(dir, 'manifests', name),
     /** The manifest exists on disk too, as an opened file does. */
     writeManifest(name, text) {
       const file = join(dir, 'manifests', name);
@@ -39,35 +42,8 @@ export function makeWorkspace(label) {
   };
 }
 
-/**
- * dist/server.js refuses to analyse files over MAX_ANALYSED_FILE_BYTES (2 MiB) and publishes one "not checked"
- * notice instead. To measure the engine on the 10 MB file too, the bench bundles the same sources with that
- * one constant lifted, into bench/data/server-nolimit.js. Returns undefined when the constant is not found.
- */
-export async function buildLimitLiftedServer() {
-  const outfile = join(dataDir, 'server-nolimit.js');
-  let replaced = false;
-  await esbuild.build({
-    entryPoints: [join(root, 'server/src/server.ts')],
-    outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning',
-    plugins: [{
-      name: 'lift-file-size-limit',
-      setup(build) {
-        build.onLoad({ filter: /[\\/]lsp[\\/]session\.ts$/ }, (args) => {
-          const source = readFileSync(args.path, 'utf8');
-          const lifted = source.replace(/export const MAX_ANALYSED_FILE_BYTES = [^;]+;/, () => {
-            replaced = true;
-            return 'export const MAX_ANALYSED_FILE_BYTES = Number.MAX_SAFE_INTEGER;';
-          });
-          return { contents: lifted, loader: 'ts' };
-        });
-      },
-    }],
-  });
-  return replaced ? outfile : undefined;
-}
-
-export const RG_SETTINGS = { diagnosticsDelay: 0, allowedRegistries: [] };
+/** diagnosticsDelay 0 (no debounce); maxFileSize spelled out at its default (20 MB) so the 10 MB file is analysed even if the default changes. */
+export const RG_SETTINGS = { diagnosticsDelay: 0, allowedRegistries: [], maxFileSize: 20 };
 
 const YAML_LS_SETTINGS = {
   validate: true, hover: false, completion: false, format: { enable: false },
@@ -75,7 +51,7 @@ const YAML_LS_SETTINGS = {
 };
 
 /** Server descriptions: how to start each one and how to know it is ready. */
-export function servers({ limitLifted } = {}) {
+export function servers() {
   const rg = (name, script) => ({
     name,
     versioned: true,
@@ -84,7 +60,7 @@ export function servers({ limitLifted } = {}) {
         name, args: [script, '--stdio'], folders: [workspace.dir], sections: { registryGuard: RG_SETTINGS },
         nodeArgs: extra.nodeArgs, env: extra.env, cwd: extra.cwd,
       });
-      await waitForPolicies(client, expectedPolicies());
+      await waitForPolicies(client, workspace.expectedPolicies);
       return client;
     },
   });
@@ -106,13 +82,7 @@ export function servers({ limitLifted } = {}) {
       }),
     },
   };
-  if (limitLifted !== undefined) list.rgLifted = rg('Registry Guard, size limit lifted', limitLifted);
   return list;
-}
-
-/** ClusterPolicies and Policies among the bench policy files (registryGuard/state does not count exceptions). */
-export function expectedPolicies() {
-  return policyFiles().filter((p) => !/^kind: PolicyException$/m.test(p.text)).length;
 }
 
 /** Polls registryGuard/state until the workspace scan is over and every bench policy is loaded. */
