@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Analyzer, PolicyStore, type FileAnalysis } from '../engine/analysis';
 import { LineIndex } from '../engine/text/lineIndex';
 import { parseYamlFile, type YamlFile } from '../engine/yaml/model';
@@ -39,15 +38,25 @@ export interface CheckInput {
   cwd: string;
 }
 
-interface LoadedFile { input: InputFile; yaml: YamlFile; lines?: LineIndex }
+export interface LoadedFile { input: InputFile; yaml: YamlFile; lines?: LineIndex }
 
-/** Reads every input, loads the policies found among them, and evaluates every manifest. */
-export function runCheck(input: CheckInput): CheckReport {
+export interface LoadedInputs {
+  store: PolicyStore;
+  /** The manifest inputs that could be read, in input order. */
+  manifests: LoadedFile[];
+  errors: ReportError[];
+}
+
+/**
+ * Reads every input and every --policy path once, and loads the policies found among them. Files that
+ * cannot be read become errors; everything else is still loaded.
+ */
+export function loadInputs(input: Omit<CheckInput, 'auditWarn'>): LoadedInputs {
   const excludes = [...input.excludes, ...readIgnoreFile(input.cwd)];
-  const manifests = collectInputs(input.paths, excludes, input.cwd);
+  const manifestInputs = collectInputs(input.paths, excludes, input.cwd);
   const policyInputs = collectInputs(input.policies, [], input.cwd);
   const errors: ReportError[] = [];
-  for (const e of [...manifests.errors, ...policyInputs.errors]) errors.push({ file: e.file, line: 0, column: 0, message: e.message });
+  for (const e of [...manifestInputs.errors, ...policyInputs.errors]) errors.push({ file: e.file, line: 0, column: 0, message: e.message });
 
   const loaded = new Map<string, LoadedFile>();
   const load = (file: InputFile): LoadedFile | undefined => {
@@ -66,7 +75,7 @@ export function runCheck(input: CheckInput): CheckReport {
   const store = new PolicyStore();
   store.setAllowedRegistries(input.allowedRegistries);
   const byKey = new Map<string, LoadedFile>();
-  for (const file of [...policyInputs.files, ...manifests.files]) {
+  for (const file of [...policyInputs.files, ...manifestInputs.files]) {
     const entry = load(file);
     if (entry === undefined) continue;
     byKey.set(file.display, entry);
@@ -77,13 +86,18 @@ export function runCheck(input: CheckInput): CheckReport {
     const pos = entry ? position(entry, e.offset) : { line: 0, column: 0 };
     errors.push({ file: e.file, ...pos, message: e.message });
   }
+  const manifests = manifestInputs.files.map((f) => loaded.get(f.absolute)).filter((f): f is LoadedFile => f !== undefined);
+  return { store, manifests, errors };
+}
 
+/** Reads every input, loads the policies found among them, and evaluates every manifest. */
+export function runCheck(input: CheckInput): CheckReport {
+  const { store, manifests, errors } = loadInputs(input);
   const analyzer = new Analyzer(store);
   const results: ReportResult[] = [];
   const resources = new Set<string>();
-  for (const file of manifests.files) {
-    const entry = loaded.get(file.absolute);
-    if (entry === undefined) continue;
+  for (const entry of manifests) {
+    const file = entry.input;
     let analysis: FileAnalysis;
     try {
       analysis = analyzer.analyze(file.display, entry.yaml);
@@ -136,7 +150,7 @@ function toReportResult(r: RuleResult, file: LoadedFile, auditWarn: boolean): Re
 }
 
 /** 1-based line and column (UTF-16 code units, as LSP and SARIF count them). */
-function position(file: LoadedFile, offset: number): { line: number; column: number } {
+export function position(file: LoadedFile, offset: number): { line: number; column: number } {
   file.lines ??= new LineIndex(file.yaml.text);
   const p = file.lines.positionAt(offset);
   return { line: p.line + 1, column: p.character + 1 };
@@ -145,8 +159,4 @@ function position(file: LoadedFile, offset: number): { line: number; column: num
 export function exitCode(report: CheckReport): number {
   if (report.errors.length > 0) return 2;
   return report.summary.fail > 0 || report.summary.error > 0 ? 1 : 0;
-}
-
-export function relativeTo(cwd: string, file: string): string {
-  return path.relative(cwd, file).split(path.sep).join('/');
 }
