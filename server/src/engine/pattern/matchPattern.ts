@@ -18,6 +18,7 @@ import {
 } from './goValue';
 import { expandInMetadata } from './metadataWildcards';
 import { validateValue } from './validateValue';
+import { containsWildcard } from './wildcard';
 
 export interface PatternOutcome {
   status: 'pass' | 'fail' | 'skip' | 'error';
@@ -58,6 +59,18 @@ const MAX_DEPTH = 2000;
 
 export function evaluatePattern(resource: unknown, pattern: unknown, options?: EvaluateOptions): PatternOutcome {
   try {
+    if (options?.collectAll === true && !mayRecordAnchorKeys(pattern)) {
+      // Without condition, existence or negation anchors nothing is recorded in the AnchorMap, and a
+      // collecting walk meets the same first error as Kyverno's walk (it only goes on past a failure,
+      // where Kyverno's stops), so one walk gives both Kyverno's verdict and every failing path.
+      const walker = new Walker(true);
+      const step = walker.walk(resource, pattern);
+      const outcome = walker.outcome(step);
+      if (outcome.status !== 'fail') return outcome;
+      const failures = [outcome.path];
+      for (const path of step.failures) if (!failures.includes(path)) failures.push(path);
+      return { ...outcome, failures };
+    }
     const kyverno = new Walker(false).match(resource, pattern);
     if (kyverno.status !== 'fail' || options?.collectAll !== true) return kyverno;
     // A second, independent walk that does not stop at the first failure. It has its own anchor
@@ -105,7 +118,11 @@ class Walker {
   constructor(private readonly collect: boolean) {}
 
   match(resource: unknown, pattern: unknown): PatternOutcome {
-    const step = this.walk(resource, pattern);
+    return this.outcome(this.walk(resource, pattern));
+  }
+
+  /** MatchPattern's status mapping of a finished walk (§2.6). */
+  outcome(step: Step): PatternOutcome {
     const error = step.error;
     if (error === undefined) return { status: 'pass', path: '', message: '', failures: [] };
     if (isSkip(error)) return { status: 'skip', path: '', message: error.message, failures: [] };
@@ -381,6 +398,32 @@ function makePlan(pattern: Record<string, unknown>): MapPlan {
   }
   anchorKeys.sort(compareGoStrings);
   return { noted, anchorKeys, otherKeys: sortNestedAnchorsFirst(otherKeys, pattern), anchors, hasMetadata };
+}
+
+const recordsAnchorKeys = new WeakMap<object, boolean>();
+
+/**
+ * Whether walking the pattern may record keys in the AnchorMap: it has a condition, existence or
+ * negation anchor, or a wildcard key (metadata label and annotation keys are rewritten to resource
+ * keys, which could look like anchors). Remembered per pattern object, as patterns are never changed.
+ */
+function mayRecordAnchorKeys(pattern: unknown): boolean {
+  if (typeof pattern !== 'object' || pattern === null) return false;
+  let known = recordsAnchorKeys.get(pattern);
+  if (known === undefined) {
+    known = Array.isArray(pattern) ? pattern.some(mayRecordAnchorKeys) : isGoMap(pattern) && mapMayRecordAnchorKeys(pattern);
+    recordsAnchorKeys.set(pattern, known);
+  }
+  return known;
+}
+
+function mapMayRecordAnchorKeys(pattern: Record<string, unknown>): boolean {
+  for (const key of Object.keys(pattern)) {
+    if (containsWildcard(key)) return true;
+    const type = parseAnchor(key)?.type;
+    if (type === 'Condition' || type === 'Existence' || type === 'Negation') return true;
+  }
+  return Object.values(pattern).some(mayRecordAnchorKeys);
 }
 
 function hasNestedAnchors(pattern: unknown): boolean {

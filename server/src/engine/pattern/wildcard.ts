@@ -10,8 +10,10 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   if (pattern === '') return value === '';
   if (pattern === '*') return true;
   if (!containsWildcard(pattern)) return pattern === value;
-  // Without surrogates, UTF-16 units are code points: match on the strings themselves.
-  if (!hasSurrogate(pattern) && !hasSurrogate(value)) return matchUnits(pattern, value);
+  // Matching UTF-16 units gives the same answer as matching code points when neither string has a
+  // surrogate, and also whenever the pattern has neither a surrogate nor `?`: its literals then only
+  // ever meet whole code points, and a `*` never stops inside a surrogate pair that a literal follows.
+  if (!hasSurrogate(pattern) && (!pattern.includes('?') || !hasSurrogate(value))) return matchUnits(pattern, value);
   const p = codePoints(pattern);
   const s = codePoints(value);
   let pi = 0;
@@ -37,7 +39,7 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   return pi === p.length;
 }
 
-/** The same scan as wildcardMatch, over UTF-16 units (only called when no surrogate is present). */
+/** The same scan as wildcardMatch, over UTF-16 units (only where that cannot change the answer). */
 function matchUnits(p: string, s: string): boolean {
   let pi = 0;
   let si = 0;
