@@ -128,7 +128,9 @@ export function runCheck(input: CheckInput): CheckReport {
 
 /** As `kyverno apply` counts them: the written rules plus the ones autogen adds for Pod controllers. */
 function countRules(set: PolicySet): number {
-  return set.compiled.reduce((n, p) => n + p.baseRules.length + autogenStatusRules(p.rawRules, p.annotations).length, 0);
+  const kyverno = set.compiled.reduce((n, p) => n + p.baseRules.length + autogenStatusRules(p.rawRules, p.annotations).length, 0);
+  // A CEL policy is judged as one rule per spec (its own and each autogen one), as Kyverno reports it.
+  return kyverno + set.celPolicies.reduce((n, p) => n + p.specs.length, 0);
 }
 
 function toReportResult(r: RuleResult, file: LoadedFile, auditWarn: boolean): ReportResult {

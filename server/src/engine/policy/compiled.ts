@@ -32,6 +32,8 @@ export interface ValidateSpec {
   /** `validate.deny.conditions` (any/all block or legacy list); undefined when deny has no conditions. */
   deny?: unknown;
   foreach?: ForeachSpec[];
+  /** For validate.cel: the whole rule as evaluated (after autogen), which the CEL engine compiles. */
+  celRule?: RawRule;
   failureAction?: string;
   failureActionOverrides: FailureActionOverride[];
 }
@@ -109,6 +111,7 @@ export function validateForm(validate: Record<string, unknown>): RuleForm | unde
   if (validate.pattern !== undefined && validate.pattern !== null) return 'pattern';
   if (validate.anyPattern !== undefined && validate.anyPattern !== null) return 'anyPattern';
   if (Array.isArray(validate.foreach) && validate.foreach.length > 0) return 'foreach';
+  if (isRecord(validate.cel)) return 'cel';
   return undefined;
 }
 
@@ -137,6 +140,7 @@ export function compileRule(raw: RawRule, source: SourceRef | undefined): Compil
         anyPattern: form === 'anyPattern' && Array.isArray(validate.anyPattern) ? validate.anyPattern : undefined,
         deny: form === 'deny' && isRecord(validate.deny) ? validate.deny.conditions : undefined,
         foreach: form === 'foreach' ? compileForeach(validate.foreach) : undefined,
+        celRule: form === 'cel' ? raw : undefined,
         failureAction: typeof validate.failureAction === 'string' ? validate.failureAction : undefined,
         failureActionOverrides: compileOverrides(validate.failureActionOverrides),
       };

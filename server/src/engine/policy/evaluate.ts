@@ -4,6 +4,7 @@
 // Beyond Kyverno, every failing image or element is collected as a Violation; collecting never
 // changes a status or a message.
 
+import { evaluateValidateCel } from '../cel/evaluate';
 import { extractImages } from '../image';
 import { evaluateConditions, jmespathSearch, queryContext, substituteVariables, type EvalContext } from '../jmespath';
 import { evaluatePattern, wildcardMatch, type PatternOutcome } from '../pattern';
@@ -657,6 +658,10 @@ function evaluateRule(run: ResourceRun, rule: CompiledRule, documentIndex: numbe
     const excepted = matchingExceptions(run, rule, ctx);
     if (excepted.length > 0) {
       return { status: 'skip', message: `rule is skipped due to policy exceptions${excepted.map((e) => e.loaded.key).join(', ')}`, violations: [] };
+    }
+    if (v.form === 'cel') {
+      if (v.celRule === undefined) return undefined;
+      return allowExistingViolations(run, rule, evaluateValidateCel(v.celRule, res, { namespaceLabels: { [res.namespace]: run.matchEnv.namespaceLabels }, operation: run.operation === 'UPDATE' ? 'UPDATE' : 'CREATE' }));
     }
     const validator = new Validator(run, rule, v.message);
     const o = validator.validate(validatorSpec(rule), { ctx, element: undefined, nesting: 0 }, true);

@@ -5,6 +5,7 @@
 import { nodeAtPath, type YamlDocument, type YamlFile, type YNode } from '../yaml/model';
 import { canAutoGen, type RawRule } from './autogen';
 import { compileMatchBlock, type MatchBlock } from './match';
+import { validateCelLoadErrors } from '../cel/load';
 import { compileOverrides, compileRule, validateForm, type CompiledException, type CompiledPolicy, type ExceptionEntry } from './compiled';
 import { deref } from './resource';
 import { isRecord, scalarText, stringMap } from './selector';
@@ -160,6 +161,14 @@ function loadPolicy(value: Record<string, unknown>, at: DocumentLocator, errors:
     }
     const validate = isRecord(rule.validate) ? rule.validate : undefined;
     const form: RuleForm | undefined = validate !== undefined ? validateForm(validate) : undefined;
+    if (form === 'cel') {
+      const celErrors = validateCelLoadErrors(at.file, at.doc, path, rule, `${kind} ${name}`);
+      if (celErrors.length > 0) {
+        errors.push(...celErrors);
+        broken = true;
+        return;
+      }
+    }
     const source = form !== undefined ? at.source([...path, 'validate', form]) : undefined;
     rawRules.push(rule);
     sources.push(source);
@@ -223,7 +232,7 @@ function unsupportedReason(rule: Record<string, unknown>, form: RuleForm | undef
   if (form !== undefined) return undefined;
   const v = isRecord(rule.validate) ? rule.validate : undefined;
   if (v !== undefined) {
-    for (const k of ['cel', 'podSecurity', 'manifests', 'assert']) if (v[k] !== undefined && v[k] !== null) return `validate.${k} is not evaluated`;
+    for (const k of ['podSecurity', 'manifests', 'assert']) if (v[k] !== undefined && v[k] !== null) return `validate.${k} is not evaluated`;
     return 'validate has none of pattern, anyPattern, deny, foreach';
   }
   for (const k of ['mutate', 'generate', 'verifyImages']) if (rule[k] !== undefined && rule[k] !== null) return `${k} rules are not evaluated`;

@@ -9,7 +9,7 @@ import type { Violation } from './types';
 export type Segments = (string | number)[];
 
 export class Locator {
-  private identity: Map<object, Link> | undefined;
+  private identity: ObjectIndex | undefined;
 
   constructor(private readonly res: ResourceView) {}
 
@@ -126,14 +126,8 @@ export class Locator {
   /** Where an evaluated object or list (e.g. a foreach element) sits in the resource, by identity. */
   pathOf(value: unknown): Segments | undefined {
     if (typeof value !== 'object' || value === null) return undefined;
-    if (this.identity === undefined) {
-      this.identity = new Map();
-      indexObjects(this.res.object, this.identity);
-    }
-    if (!this.identity.has(value)) return undefined;
-    const segs: Segments = [];
-    for (let link = this.identity.get(value); link !== undefined && link.parent !== undefined; link = this.identity.get(link.parent)) segs.push(link.key);
-    return segs.reverse();
+    this.identity ??= new ObjectIndex(this.res.object);
+    return this.identity.pathOf(value);
   }
 
   /**
@@ -174,28 +168,63 @@ export function valueAt(root: unknown, segs: Segments): unknown {
 /** How an object was first reached: its parent and the key or index under it (no parent for the root). */
 interface Link { parent: object | undefined; key: string | number }
 
-/** First-reached parent links, depth first (the path of a shared object is where it is met first). */
-function indexObjects(root: unknown, into: Map<object, Link>): void {
-  if (typeof root !== 'object' || root === null) return;
-  into.set(root, { parent: undefined, key: '' });
-  const visit = (value: object): void => {
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => {
-        if (typeof v === 'object' && v !== null && !into.has(v)) {
-          into.set(v, { parent: value, key: i });
-          visit(v);
-        }
-      });
-    } else {
-      for (const [k, v] of Object.entries(value)) {
-        if (typeof v === 'object' && v !== null && !into.has(v)) {
-          into.set(v, { parent: value, key: k });
-          visit(v);
-        }
+interface Frame { value: object; keys: string[] | undefined; next: number }
+
+/**
+ * Where each object of a resource is first met in a depth-first walk (the path of a shared object is
+ * its first occurrence). The walk is resumable and goes only as far as a lookup needs: foreach
+ * elements usually sit early in the resource, and most resources never need a lookup at all.
+ */
+class ObjectIndex {
+  private readonly links = new Map<object, Link>();
+  private readonly stack: Frame[] = [];
+
+  constructor(root: unknown) {
+    if (typeof root !== 'object' || root === null) return;
+    this.links.set(root, { parent: undefined, key: '' });
+    this.stack.push(frameOf(root));
+  }
+
+  pathOf(value: object): Segments | undefined {
+    while (!this.links.has(value) && this.stack.length > 0) this.step();
+    if (!this.links.has(value)) return undefined;
+    const segs: Segments = [];
+    for (let link = this.links.get(value); link !== undefined && link.parent !== undefined; link = this.links.get(link.parent)) segs.push(link.key);
+    return segs.reverse();
+  }
+
+  /** One child of the innermost unfinished object; a newly met object is entered before its siblings. */
+  private step(): void {
+    const frame = this.stack[this.stack.length - 1];
+    const { value, keys } = frame;
+    let key: string | number;
+    let child: unknown;
+    if (keys === undefined) {
+      const list = value as unknown[];
+      while (frame.next < list.length && !(frame.next in list)) frame.next++;   // holes, as forEach skips them
+      if (frame.next >= list.length) {
+        this.stack.pop();
+        return;
       }
+      key = frame.next++;
+      child = list[key];
+    } else {
+      if (frame.next >= keys.length) {
+        this.stack.pop();
+        return;
+      }
+      key = keys[frame.next++];
+      child = (value as Record<string, unknown>)[key];
     }
-  };
-  visit(root);
+    if (typeof child === 'object' && child !== null && !this.links.has(child)) {
+      this.links.set(child, { parent: value, key });
+      this.stack.push(frameOf(child));
+    }
+  }
+}
+
+function frameOf(value: object): Frame {
+  return { value, keys: Array.isArray(value) ? undefined : Object.keys(value), next: 0 };
 }
 
 function collectStrings(value: unknown, path: Segments, wanted: string, images: Segments[], others: Segments[]): void {

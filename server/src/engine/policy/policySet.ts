@@ -7,6 +7,9 @@ import { evaluatePolicy, type EvaluateOptions } from './evaluate';
 import { isPolicyDocument, loadDocuments } from './load';
 import { listItemViews, resourceView, topLevelScalar, type ResourceView } from './resource';
 import type { LoadedException, LoadedPolicy, PolicyLoadError, RuleResult } from './types';
+import { loadCelPolicies } from '../cel/load';
+import { evaluateCelDocument } from '../cel/evaluate';
+import type { CelLoadNotice, CelPolicy } from '../cel/model';
 
 const CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob'];
 
@@ -14,6 +17,10 @@ export class PolicySet {
   readonly errors: readonly PolicyLoadError[];
   readonly policies: readonly LoadedPolicy[];
   readonly exceptions: readonly LoadedException[];
+  /** policies.kyverno.io ValidatingPolicies and Kubernetes ValidatingAdmissionPolicies (with bindings), in CEL. */
+  readonly celPolicies: readonly CelPolicy[];
+  /** Not errors, but worth telling: a ValidatingAdmissionPolicy without a binding does nothing, and so on. */
+  readonly notices: readonly CelLoadNotice[];
   /** @internal */
   readonly compiled: readonly CompiledPolicy[];
   /** @internal */
@@ -21,8 +28,10 @@ export class PolicySet {
   /** Kind names some rule may match; undefined when some rule matches any kind. */
   private readonly kinds: ReadonlySet<string> | undefined;
 
-  private constructor(compiled: CompiledPolicy[], exceptions: CompiledException[], errors: PolicyLoadError[]) {
+  private constructor(compiled: CompiledPolicy[], exceptions: CompiledException[], errors: PolicyLoadError[], cel: { policies: CelPolicy[]; notices: CelLoadNotice[] } = { policies: [], notices: [] }) {
     this.compiled = compiled;
+    this.celPolicies = cel.policies;
+    this.notices = cel.notices;
     this.compiledExceptions = exceptions;
     this.errors = errors;
     this.policies = compiled.map((p) => p.loaded);
@@ -42,7 +51,8 @@ export class PolicySet {
     const loaded = loadDocuments(docs);
     // Generate the autogen rules of every controller kind now, so no keystroke pays for it later.
     for (const p of loaded.policies) for (const kind of policyKinds(p, CONTROLLERS)) if (kind !== '*') rulesForKind(p, kind);
-    return new PolicySet(loaded.policies, loaded.exceptions, loaded.errors);
+    const cel = loadCelPolicies(docs);
+    return new PolicySet(loaded.policies, loaded.exceptions, [...loaded.errors, ...cel.errors], cel);
   }
 
   static readonly empty: PolicySet = new PolicySet([], [], []);
@@ -59,6 +69,12 @@ export class PolicySet {
  * the document.
  */
 export function evaluateParsedDocument(set: PolicySet, doc: ParsedDocument, options: EvaluateOptions = {}, documentIndex = 0): RuleResult[] {
+  const kyverno = evaluateKyvernoPolicies(set, doc, options, documentIndex);
+  if (set.celPolicies.length === 0) return kyverno;
+  return [...kyverno, ...evaluateCelDocument(set.celPolicies, doc, { namespaceLabels: options.namespaceLabels }, documentIndex)];
+}
+
+function evaluateKyvernoPolicies(set: PolicySet, doc: ParsedDocument, options: EvaluateOptions, documentIndex: number): RuleResult[] {
   if (set.compiled.length === 0 || doc.contents === null) return [];
   const kind = topLevelScalar(doc.contents, 'kind');
   if (kind === undefined || typeof kind.value !== 'string') return [];

@@ -48,7 +48,7 @@ export interface RuleResult {
 
 export interface PolicyLoadError { file: string; offset: number; message: string }
 
-export type RuleForm = 'pattern' | 'anyPattern' | 'deny' | 'foreach';
+export type RuleForm = 'pattern' | 'anyPattern' | 'deny' | 'foreach' | 'cel';
 
 export interface LoadedRule {
   name: string;

@@ -515,7 +515,7 @@ spec: {rules: []}
   assert.equal(evaluate(set, badPod)[0].status, 'fail');
 });
 
-test('loading: v2beta1 policies, exceptions, CEL rules listed but not evaluated, YAML errors reported', () => {
+test('loading: v2beta1 policies, exceptions, validate.cel rules evaluated through the CEL engine, YAML errors reported', () => {
   const cel = `apiVersion: kyverno.io/v2beta1
 kind: ClusterPolicy
 metadata: {name: cel}
@@ -527,8 +527,8 @@ spec:
       cel: {expressions: [{expression: "true"}]}
 `;
   const set = policySet(cel, 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: x\nspec: [\n');
-  assert.deepEqual(set.policies.map((p) => [p.name, p.apiVersion, p.rules[0].unsupported]), [['cel', 'kyverno.io/v2beta1', 'validate.cel is not evaluated']]);
-  assert.deepEqual(evaluate(set, badPod), []);
+  assert.deepEqual(set.policies.map((p) => [p.name, p.apiVersion, p.rules[0].form, p.rules[0].unsupported]), [['cel', 'kyverno.io/v2beta1', 'cel', undefined]]);
+  assert.deepEqual(evaluate(set, badPod).map((r) => [r.policy, r.rule, r.status, r.message]), [['cel', 'c', 'pass', "Validation rule 'c' passed."]]);
   assert.equal(set.errors.length, 1);
   assert.match(set.errors[0].message, /^Kyverno document not loaded: YAML syntax error/);
   const ex = policySet('apiVersion: kyverno.io/v2beta1\nkind: PolicyException\nmetadata: {name: e, namespace: ns}\nspec:\n  exceptions: [{policyName: p, ruleNames: [r]}]\n  match: {any: [{resources: {kinds: [Pod]}}]}\n');
