@@ -34,8 +34,11 @@ Policies and PolicyExceptions are found among the inputs and in every --policy P
 --exclude GLOB skips matching paths (minimatch, relative to the current folder); so do the globs
 listed in a .registryguardignore file in the current folder.
 
-Exit status: 0 all passed, 1 a rule failed, 2 usage error or an input or policy that could not be
-read, parsed or validated (every other input is still reported).`;
+check exits 0 when all passed, 1 when a rule failed, 2 on a usage error or an input or policy that
+could not be read, parsed or validated (every other input is still reported).
+fix writes the preferred, policy-checked rewrite of each failing image (--dry-run: a unified diff, no
+writes); it exits 0 when every failing image was fixed, 1 when some had no safe fix, 2 on errors or a
+file that changed underneath.`;
 
 export function parseArgs(argv: readonly string[]): CliCommand {
   if (argv.length === 0) throw new UsageError('no command given');
