@@ -1,6 +1,6 @@
 import type { ParsedDocument, YamlDocument, YamlFile } from '../yaml/model';
 import { evaluateParsedDocument, isPolicyDocument, type RuleResult } from '../policy';
-import { classifyFile, containsTemplateAction, mentionsKubernetesObject, objectHeader, type FileKind } from './fileKind';
+import { classifyFile, containsTemplateAction, headerValue, mentionsKubernetesObject, objectHeader, type FileKind } from './fileKind';
 import type { PolicyStore } from './policyStore';
 
 export interface Finding {
@@ -94,7 +94,7 @@ export class Analyzer {
         continue;
       }
       if (parsed.contents === null) continue;
-      const value = parsed.toJS();
+      const value = headerValue(parsed);
       if (isPolicyDocument(value) || objectHeader(value) === undefined) continue;
       if (containsTemplateAction(parsed.text)) {
         if (!templateHintGiven) {

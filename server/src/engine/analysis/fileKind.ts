@@ -1,4 +1,5 @@
-import type { YamlFile } from '../yaml/model';
+import type { ParsedDocument, YamlFile } from '../yaml/model';
+import { stringHeader } from '../yaml/header';
 
 export type FileKind = 'manifest' | 'policy' | 'helm-template' | 'other';
 
@@ -36,10 +37,20 @@ export function mentionsKubernetesObject(text: string): boolean {
   return /^[ \t]*(apiVersion|kind)[ \t]*:/m.test(text);
 }
 
+/**
+ * A stand-in for `parsed.toJS()` that has the same `apiVersion` and `kind` strings (all that
+ * policy detection and objectHeader look at), read from the syntax tree when it can answer.
+ */
+export function headerValue(parsed: ParsedDocument): unknown {
+  if (parsed.contents === null) return undefined;
+  return stringHeader(parsed) ?? parsed.toJS();
+}
+
+/** `isPolicy` is asked about headerValue(): decide on `apiVersion` and `kind` only. */
 export function classifyFile(yaml: YamlFile, isPolicy: (value: unknown) => boolean, path?: string): FileKind {
   let sawObject = false;
   for (const doc of yaml.documents) {
-    const value = doc.parsed.contents === null ? undefined : doc.parsed.toJS();
+    const value = headerValue(doc.parsed);
     if (isPolicy(value)) return 'policy';
     if (objectHeader(value)) sawObject = true;
   }

@@ -40,6 +40,8 @@ type ErrorKind = 'plain' | 'conditional' | 'global' | 'negation' | 'pattern';
 interface WalkError {
   kind: ErrorKind;
   message: string;
+  /** isSkip's answer, remembered: an error is classified at every level it passes through. */
+  skip?: boolean;
 }
 
 interface Step {
@@ -96,7 +98,8 @@ function fail(path: string, message: string): Step {
 function isSkip(error: WalkError): boolean {
   if (error.kind === 'conditional' || error.kind === 'global') return true;
   if (error.kind === 'negation') return false;
-  return error.message.includes(CONDITIONAL_MISMATCH) || error.message.includes(GLOBAL_MISMATCH);
+  error.skip ??= error.message.includes(CONDITIONAL_MISMATCH) || error.message.includes(GLOBAL_MISMATCH);
+  return error.skip;
 }
 
 function isNegation(error: WalkError): boolean {
@@ -142,8 +145,8 @@ class Walker {
     return false;
   }
 
-  private noteAnchorKeys(pattern: Record<string, unknown>, resource: Record<string, unknown>): void {
-    for (const { key, anchor } of planOf(pattern).noted) {
+  private noteAnchorKeys(plan: MapPlan, resource: Record<string, unknown>): void {
+    for (const { key, anchor } of plan.noted) {
       if (this.anchorKeysSeen.get(key) === true) continue;
       this.anchorKeysSeen.set(key, hasOwn(resource, anchor.key));
     }
@@ -161,8 +164,9 @@ class Walker {
             `pattern and resource have different structures. Path: ${path}. Expected ${goTypeName(pattern)}, found ${goTypeName(resource)}`,
           );
         }
-        this.noteAnchorKeys(pattern, resource);
-        return this.map(resource, pattern, path);
+        const plan = planOf(pattern);
+        if (plan.noted.length > 0) this.noteAnchorKeys(plan, resource);
+        return this.map(resource, pattern, plan, path);
       }
       if (Array.isArray(pattern)) {
         if (!Array.isArray(resource)) {
@@ -181,8 +185,8 @@ class Walker {
   }
 
   /** validateMap: anchors first (sorted), then the other keys (anchor-bearing ones first). */
-  private map(resource: Record<string, unknown>, rawPattern: Record<string, unknown>, path: string): Step {
-    let plan = planOf(rawPattern);
+  private map(resource: Record<string, unknown>, rawPattern: Record<string, unknown>, rawPlan: MapPlan, path: string): Step {
+    let plan = rawPlan;
     let pattern = rawPattern;
     if (plan.hasMetadata) {
       pattern = expandInMetadata(rawPattern, resource);
