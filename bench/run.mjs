@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { generateFiles, generateManifests, imageSpans } from './generate.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { measureEdits, measureMemory, measureOpens, measurePolicyChange, profileEdits, profileOpens } from './lib/scenarios.mjs';
@@ -82,10 +84,15 @@ function profileReport(title, file) {
   say();
 }
 
+// A full GC before each floor sample, so that garbage left by earlier sections is not charged to js-yaml.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
+
 function jsYamlFloor(text, runs) {
   jsYaml.loadAll(text);
   const times = [];
   for (let i = 0; i < runs; i++) {
+    collectGarbage();
     const t = performance.now();
     jsYaml.loadAll(text);
     times.push(performance.now() - t);
@@ -293,6 +300,7 @@ await section(`5. CLI scan: ${int(CONFIG.cli.files)} files, \`registry-guard che
     };
     // js-yaml floor first (warms the page cache for both), then the CLI.
     const floorOnce = () => {
+      collectGarbage();
       const t = performance.now();
       let docs = 0;
       for (const f of files) docs += jsYaml.loadAll(readFileSync(f, 'utf8')).length;

@@ -21,7 +21,7 @@ export function median(values) {
 
 export function ms(value) {
   if (!Number.isFinite(value)) return 'n/a';
-  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value >= 0.1 ? value.toFixed(2) : value.toFixed(4);
 }
 
 export function ratio(value) {
