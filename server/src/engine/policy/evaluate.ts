@@ -114,7 +114,7 @@ class ResourceRun {
         ctx.images = images.images;
       }
     }
-    for (const [key, value] of Object.entries(this.resourceValues)) setVariable(ctx, key, value);
+    if (this.resourceValues !== NO_VALUES) for (const [key, value] of Object.entries(this.resourceValues)) setVariable(ctx, key, value);
     return ctx;
   }
 
@@ -283,6 +283,8 @@ class Validator {
     private readonly run: ResourceRun,
     private readonly rule: CompiledRule,
     private readonly message: string | undefined,
+    /** False for probes that only need the status (denyCulprits): deny messages are then not built. */
+    private readonly withMessages = true,
   ) {}
 
   /** `validator.validate`; undefined when Kyverno returns no response. */
@@ -304,7 +306,7 @@ class Validator {
     const r = conditions(conditionsValue, ctx);
     if ('error' in r) return ruleError('failed to check deny conditions', r.error);
     if (!r.result) return { status: 'pass', message: `validation rule '${this.rule.name}' passed.`, violations: [] };
-    return { status: 'fail', message: this.denyMessage(r.message, ctx), violations: [] };
+    return { status: 'fail', message: this.withMessages ? this.denyMessage(r.message, ctx) : '', violations: [] };
   }
 
   private denyMessage(conditionMessage: string, ctx: EvalContext): string {
@@ -610,7 +612,7 @@ function resourceValues(values: CliValues | undefined, policy: string, resource:
 
 function ruleContext(run: ResourceRun, rule: CompiledRule, object: Record<string, unknown>): EvalContext {
   const ctx = run.baseContext(object, rule.usesImages);
-  for (const [key, value] of Object.entries(run.ruleValues(rule.name) ?? {})) setVariable(ctx, key, value);
+  if (run.cliMode) for (const [key, value] of Object.entries(run.ruleValues(rule.name) ?? {})) setVariable(ctx, key, value);
   return ctx;
 }
 
@@ -666,7 +668,7 @@ function evaluateRule(run: ResourceRun, rule: CompiledRule, documentIndex: numbe
     const validator = new Validator(run, rule, v.message);
     const o = validator.validate(validatorSpec(rule), { ctx, element: undefined, nesting: 0 }, true);
     if (o === undefined) return undefined;
-    if (o.status === 'fail' && v.form === 'deny') o.violations = denyCulprits(run, rule, validator);
+    if (o.status === 'fail' && v.form === 'deny') o.violations = denyCulprits(run, rule);
     return allowExistingViolations(run, rule, o);
   })();
   if (outcome === undefined) return undefined;
@@ -733,13 +735,14 @@ function podSpecPath(kind: string): Segments {
  * keep a single container; containers whose copy still fails are the culprits. When none is (the
  * condition is about the Pod as a whole), the violation points at the resource's kind.
  */
-function denyCulprits(run: ResourceRun, rule: CompiledRule, validator: Validator): Violation[] {
+function denyCulprits(run: ResourceRun, rule: CompiledRule): Violation[] {
   const text = rule.text;
   if (!/images|containers|image/.test(text)) return [];
   const specPath = podSpecPath(run.res.kind);
   const podSpec = valueAtPath(run.res.object, specPath);
   if (!isRecord(podSpec)) return [];
   const culprits: Violation[] = [];
+  const probe = new Validator(run, rule, rule.validate?.message, false);
   for (const list of CONTAINER_LISTS) {
     const containers = podSpec[list];
     if (!Array.isArray(containers)) continue;
@@ -750,7 +753,7 @@ function denyCulprits(run: ResourceRun, rule: CompiledRule, validator: Validator
       const object = withValueAt(run.res.object, specPath, single);
       const ctx = ruleContext(run, rule, object);
       if (loadContext(rule.context, ctx, run, rule.referenceText) !== undefined) return [];
-      const o = validator.validate(validatorSpec(rule), { ctx, element: undefined, nesting: 0 }, false);
+      const o = probe.validate(validatorSpec(rule), { ctx, element: undefined, nesting: 0 }, false);
       if (o?.status === 'fail') {
         const c = containers[i];
         const segs = [...specPath, list, i];

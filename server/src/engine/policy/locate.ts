@@ -10,6 +10,11 @@ export type Segments = (string | number)[];
 
 export class Locator {
   private identity: ObjectIndex | undefined;
+  /**
+   * Violations already located, by typed segments. The locator is shared by every policy that judges
+   * the resource, and policies tend to fail on the same images (anyPattern alternatives do every time).
+   */
+  private readonly located = new Map<string, Violation>();
 
   constructor(private readonly res: ResourceView) {}
 
@@ -55,6 +60,18 @@ export class Locator {
 
   /** A violation at the node for `segs`, or at the deepest existing ancestor's key, or at `kind`. */
   at(segs: Segments): Violation {
+    // Typed: `0` and `'0'` may locate differently (a key named "0" versus a list index).
+    const key = JSON.stringify(segs);
+    let v = this.located.get(key);
+    if (v === undefined) {
+      v = this.locate(segs);
+      this.located.set(key, v);
+    }
+    // A copy: callers add `alternative` and `detail` to what they get.
+    return { ...v };
+  }
+
+  private locate(segs: Segments): Violation {
     const path = Locator.pathText(segs);
     const found = nodeAtPathAsWritten(this.root, segs);
     const node = found?.node ?? null;

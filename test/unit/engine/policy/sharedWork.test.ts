@@ -164,3 +164,24 @@ test('conditions shared between resources are evaluated against each resource', 
   const statuses = [good, bad, good, bad].map((t) => evaluate(set, t)[0].status);
   assert.deepEqual(statuses, ['pass', 'fail', 'pass', 'fail']);
 });
+
+test('violations located once per resource are handed out as copies: details and alternatives never leak', () => {
+  const anyPattern = clusterPolicy('ecr-only', `      message: "ECR only."
+      anyPattern:
+      - spec:
+          containers:
+          - image: "public.ecr.aws/*"
+      - spec:
+          containers:
+          - image: "*.dkr.ecr.*.amazonaws.com/*"
+`);
+  const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: nginx}\n';
+  const results = evaluate(policySet(anyPattern, tagPattern, foreachDeny('no-docker-hub', 'docker.io')), text);
+  const [any] = byPolicy(results, 'ecr-only');
+  const [tag] = byPolicy(results, 'tag-required');
+  const [hub] = byPolicy(results, 'no-docker-hub');
+  assert.deepEqual(any.violations.map((v) => [v.path, v.alternative, v.detail !== undefined]), [['/spec/containers/0/image/', 0, true], ['/spec/containers/0/image/', 1, true]]);
+  assert.deepEqual(tag.violations, [{ path: '/spec/containers/0/image/', start: text.indexOf('nginx'), end: text.indexOf('nginx') + 5, image: 'nginx' }]);
+  assert.deepEqual(hub.violations.map((v) => [v.path, v.alternative, v.detail]), [['/spec/containers/0/image/', undefined, 'No docker.io.']]);
+  assert.notEqual(any.violations[0], any.violations[1]);
+});
