@@ -2,6 +2,8 @@
 # Installs the real-editor test tools on a Debian 12 machine (run as root; npm registry + Debian apt only):
 #   apt: chromium (the browser playwright-core drives), neovim (the second LSP client), ripgrep, and the
 #        toolchain code-server's native modules compile with (libkrb5-dev for kerberos, g++/make/python3);
+#        docker-registry + apache2-utils (htpasswd) + openssl for test/integration/registryCheck (a real registry
+#        on loopback: the test starts its own instance on a random port with a generated config);
 #   npm: `npm ci` here in e2e/ -> code-server 4.100.3 (VS Code 1.100.3, Node 20) + playwright-core.
 # Idempotent: apt is skipped when every package is installed, `npm ci` when node_modules already matches
 # package-lock.json (a stamp file records the lockfile hash).
@@ -19,7 +21,7 @@ log() { printf '[e2e-setup] %s\n' "$*"; }
 # --- apt --------------------------------------------------------------------------------------------
 # --no-install-recommends keeps chromium's recommends (udev, upower, mesa, printing) off the machine; the
 # one recommend that matters for readable screenshots, fonts-liberation, is listed explicitly.
-APT_PACKAGES=(chromium fonts-liberation neovim ripgrep libkrb5-dev g++ make python3 pkg-config)
+APT_PACKAGES=(chromium fonts-liberation neovim ripgrep libkrb5-dev g++ make python3 pkg-config docker-registry apache2-utils openssl)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
