@@ -9,7 +9,13 @@
  *   4. Problems (Ctrl+Shift+M) lists Kyverno's message, the source and the rule.
  *   5. Typing the image `public.ecr.aws/nginx/nginx` clears the squiggle and the Problems panel.
  *   6. Typing `nginx` back brings the error back.
- *   7. Typing `Audit` over `Enforce` in the (unsaved) policy turns it into a warning squiggle under `nginx`.
+ *   7. Quick fixes: Ctrl+. on `nginx` lists both Amazon ECR Public rewrites; the preferred one, chosen with the
+ *      keyboard, rewrites the image and clears the squiggle and Problems. Typing `nginx` back restores the error.
+ *   8. Policy-file validation: the seed policy checks only `containers`, so a warning squiggle sits under that key;
+ *      its quick fix adds `=(initContainers)` and `=(ephemeralContainers)` and the warning goes. A second `|`
+ *      alternative is typed into the pattern; the anchors and the `*` and `|` operators are coloured by the Kyverno
+ *      injection grammar (token classes read from the DOM, scopes shown by Developer: Inspect Editor Tokens and Scopes).
+ *   9. Typing `Audit` over `Enforce` in the (unsaved) policy turns it into a warning squiggle under `nginx`.
  * A screenshot per step goes to test-results/ui/ (look at them: they are the evidence a person can check).
  *
  * usage: node out/test/ui/seedScenario.js   (after `npm run build`; tools from e2e/setup.sh)
@@ -20,151 +26,43 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeServer, codeServerCommand, createRunDir, launchBrowser, removeRunDir, type Browser } from '../vscode/harness/codeServer';
 import { codeServerTools, repoRoot, requireTools, seedWorkspace, testResultsDir, type Page } from '../vscode/harness/tools';
+import {
+  chooseQuickFix, clickWord, escapeRegExp, lineTokens, noProblemBadge, noProblems, noSquiggles, openQuickFixMenu, problemsText, quickOpen,
+  renderedLines, retypeLine, runCommand, screenshotRegion, type Rect, squiggleRects, tokenColour, waitForProblems, waitForSquiggleUnder, waitForWord,
+} from './workbench';
 
 const TIER = 'UI (code-server + chromium)';
 const EXTENSION_ID = 'registry-guard.registry-guard';
 const ECR_IMAGE = 'public.ecr.aws/nginx/nginx';
 const outDir = path.join(testResultsDir, 'ui');
-const EDITOR = '.editor-instance .monaco-editor';
-
-interface Rect { left: number; right: number; top: number; bottom: number }
-
-// The functions handed to page.evaluate run in the browser. The project compiles without the DOM library, so the
-// little of it they touch is declared here, for this module only.
-interface DomNode { textContent: string | null; getBoundingClientRect(): Rect }
-interface DomRange { setStart(node: DomNode, offset: number): void; setEnd(node: DomNode, offset: number): void; getBoundingClientRect(): Rect }
-declare const document: {
-  querySelector(selector: string): DomNode | null;
-  querySelectorAll(selector: string): ArrayLike<DomNode & { getAttribute(name: string): string | null }>;
-  createTreeWalker(root: DomNode, whatToShow: number): { nextNode(): DomNode | null };
-  createRange(): DomRange;
-};
-declare const NodeFilter: { SHOW_TEXT: number };
+const SEED_IMAGE_LINE = '^\\s*- image: nginx\\s*$';
+const POLICY = 'restrict-image-registries.yaml';
+/** The quick fixes the catalog offers for `nginx`, preferred first (engine/catalog, titled by lsp/codeActions). */
+const PREFERRED_REWRITE = 'Rewrite to public.ecr.aws/docker/library/nginx (Docker Official Image mirror on Amazon ECR Public)';
+const OTHER_REWRITE = "Rewrite to public.ecr.aws/nginx/nginx (NGINX's own nginx repository on Amazon ECR Public)";
+const PREFERRED_IMAGE = 'public.ecr.aws/docker/library/nginx';
+/** A private ECR registry typed as a second `|` alternative: nginx still matches neither, and the linter has nothing to say. */
+const PRIVATE_ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com/*';
+/** engine/policyLint/registryLint.ts: a pattern over `containers` only (the EKS workshop policy). */
+const COVERAGE_CODE = 'registry-containers-only';
+const COVERAGE_MESSAGE = 'This pattern checks the image of `containers` (`public.ecr.aws/*`) but not of `initContainers` or `ephemeralContainers`';
+const COVERAGE_FIX = 'Also check initContainers and ephemeralContainers (add =(initContainers), =(ephemeralContainers))';
 
 /**
- * The on-screen box of `word` in the editor's first visible line that matches `line` (a regex source; Monaco
- * renders spaces as U+00A0, which the page normalises first). Undefined when no such line is rendered.
+ * Waits until Problems lists pod.yaml with one `severity` marker: Kyverno's message at the image, from Registry
+ * Guard, and no other error or warning anywhere (the open policy may keep information rows, e.g. the deprecation
+ * of spec.validationFailureAction). The panel redraws a little after the editor, so this also lets stale rows go.
  */
-function wordRect(page: Page, line: string, word: string): Promise<Rect | undefined> {
-  return page.evaluate(({ editor, line, word }) => {
-    const pattern = new RegExp(line);
-    for (const el of Array.from(document.querySelectorAll(`${editor} .view-line`))) {
-      const text = (el.textContent ?? '').replace(/\u00a0/g, ' ');
-      if (!pattern.test(text)) continue;
-      const at = text.indexOf(word, text.indexOf(':') + 1);
-      if (at < 0) continue;
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      const range = document.createRange();
-      let offset = 0;
-      let startSet = false;
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const length = node.textContent?.length ?? 0;
-        if (!startSet && at < offset + length) { range.setStart(node, at - offset); startSet = true; }
-        if (startSet && at + word.length <= offset + length) {
-          range.setEnd(node, at + word.length - offset);
-          const r = range.getBoundingClientRect();
-          return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-        }
-        offset += length;
-      }
-    }
-    return undefined;
-  }, { editor: EDITOR, line, word });
-}
-
-function squiggleRects(page: Page, kind: 'error' | 'warning'): Promise<Rect[]> {
-  return page.evaluate(({ selector }) => Array.from(document.querySelectorAll(selector)).map((el) => {
-    const r = el.getBoundingClientRect();
-    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-  }), { selector: `${EDITOR} .squiggly-${kind}` });
-}
-
-/** Waits until exactly one squiggle of `kind` is drawn, and it spans `word` on the matching line. */
-async function waitForSquiggleUnder(page: Page, kind: 'error' | 'warning', line: string, word: string): Promise<string> {
-  const deadline = Date.now() + 45_000;
-  let last = '';
-  for (;;) {
-    const target = await wordRect(page, line, word);
-    const squiggles = await squiggleRects(page, kind);
-    if (target && squiggles.length === 1) {
-      const [s] = squiggles;
-      const sameLine = s.top < target.bottom && s.bottom > target.top - 2;
-      const spans = Math.abs(s.left - target.left) <= 2 && Math.abs(s.right - target.right) <= 2;
-      if (sameLine && spans) return `squiggle x ${s.left.toFixed(0)}-${s.right.toFixed(0)} matches "${word}" x ${target.left.toFixed(0)}-${target.right.toFixed(0)}`;
-    }
-    last = `word ${JSON.stringify(target)}, ${kind} squiggles ${JSON.stringify(squiggles)}`;
-    if (Date.now() > deadline) throw new Error(`no single ${kind} squiggle under "${word}": ${last}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
-
-async function noSquiggles(page: Page): Promise<void> {
-  await page.waitForFunction((editor) => !document.querySelector(`${editor} .squiggly-error, ${editor} .squiggly-warning`), EDITOR, { timeout: 30_000 });
-}
-
-async function quickOpen(page: Page, file: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget .quick-input-box input', { state: 'visible', timeout: 20_000 });
-  await page.keyboard.type(file);
-  // The list first shows recently opened files; Enter only once the filtered, focused row is the file.
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: file }).first().waitFor({ timeout: 20_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: file }).first().waitFor({ timeout: 20_000 });
-  await page.waitForSelector(`${EDITOR} .view-lines`, { timeout: 20_000 });
-}
-
-/** Puts the cursor on the matching line and retypes it from its first non-blank character, as a user would. */
-async function retypeLine(page: Page, line: string, anchorWord: string, newText: string): Promise<void> {
-  const at = await wordRect(page, line, anchorWord);
-  if (!at) throw new Error(`no line /${line}/ with "${anchorWord}" on screen`);
-  await page.mouse.click((at.left + at.right) / 2, (at.top + at.bottom) / 2);
-  await page.keyboard.press('End');
-  await page.keyboard.press('Shift+Home');
-  await page.keyboard.type(newText);
-  await page.keyboard.press('Escape'); // close any suggestion widget the typing opened
-  const expectedLine = `^\\s*${escapeRegExp(newText)}\\s*$`;
-  const deadline = Date.now() + 10_000;
-  while (!(await wordRect(page, expectedLine, newText.slice(newText.indexOf(':') + 1).trim()))) {
-    if (Date.now() > deadline) throw new Error(`the editor does not show "${newText}" after typing`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-async function problemsText(page: Page): Promise<string> {
-  return (await page.locator('.markers-panel').first().innerText({ timeout: 10_000 })).replace(/\s+/g, ' ').trim();
-}
-
-/**
- * The Problems panel as its rows' accessible names: "N problems in file F of folder ." for a file, "Error: <message>
- * at line L and character C ... generated by <source>" for a marker.
- */
-function problemRows(page: Page): Promise<string[]> {
-  return page.evaluate(() => Array.from(document.querySelectorAll('.markers-panel .monaco-list-row'))
-    .map((row) => row.getAttribute('aria-label') ?? ''), undefined);
-}
-
-/**
- * Waits until Problems lists exactly one file, pod.yaml, with one `severity` marker: Kyverno's message at the image,
- * from Registry Guard. The panel redraws a little after the editor, so this also lets stale rows go.
- */
-async function waitForSeedProblem(page: Page, severity: 'Error' | 'Warning'): Promise<string[]> {
+function waitForSeedProblem(page: Page, severity: 'Error' | 'Warning'): Promise<string> {
   const { line, character } = seedImagePosition();
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const rows = await problemRows(page);
-    const files = rows.filter((r) => / problems? in file /.test(r));
-    const markers = rows.filter((r) => /^(Error|Warning|Info|Hint): /.test(r));
+  return waitForProblems(page, `just the ${severity} on pod.yaml line ${line}:${character}`, (files) => {
+    const markers = files.get('pod.yaml') ?? [];
     const marker = markers[0] ?? '';
-    if (files.length === 1 && /problems? in file pod\.yaml /.test(files[0]) && markers.length === 1
-      && marker.startsWith(`${severity}: Unknown Image registry.`) && marker.includes(`at line ${line} and character ${character}`)
-      && marker.endsWith('generated by Registry Guard')) return rows;
-    if (Date.now() > deadline) throw new Error(`Problems never showed just the ${severity} on pod.yaml line ${line}:${character}: ${JSON.stringify(rows)}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+    const elsewhere = [...files].filter(([file]) => file !== 'pod.yaml').flatMap(([, rows]) => rows).filter((r) => /^(Error|Warning): /.test(r));
+    const ok = markers.length === 1 && marker.startsWith(`${severity}: Unknown Image registry.`)
+      && marker.includes(`at line ${line} and character ${character}`) && marker.endsWith('generated by Registry Guard') && elsewhere.length === 0;
+    return ok ? marker : undefined;
+  });
 }
 
 /** 1-based line and character of `nginx` on the seed Pod's image line, as the Problems panel reports them. */
@@ -199,10 +97,12 @@ async function main(): Promise<number> {
   let browser: Browser | undefined;
   let server: CodeServer | undefined;
   let shot = 0;
-  const screenshot = async (name: string): Promise<void> => {
+  const screenshot = async (name: string, region?: Rect): Promise<void> => {
     if (!browser) return;
     shot++;
-    await browser.page.screenshot({ path: path.join(outDir, `${String(shot).padStart(2, '0')}-${name}.png`) });
+    const file = path.join(outDir, `${String(shot).padStart(2, '0')}-${name}.png`);
+    if (region) await screenshotRegion(browser.page, file, region);
+    else await browser.page.screenshot({ path: file });
   };
   const step = async (name: string, body: () => Promise<string | void>): Promise<void> => {
     if (failedAlready) {
@@ -245,10 +145,10 @@ async function main(): Promise<number> {
     };
     await step('pod.yaml opens through Quick Open', async () => {
       await quickOpen(page(), 'pod.yaml');
-      await page().waitForFunction((editor) => document.querySelector(`${editor} .view-lines`)?.textContent?.includes('image:'), EDITOR, { timeout: 20_000 });
+      await waitForWord(page(), '^\\s*- image:', 'image', 'line', 20_000);
     });
     await step('an error squiggle is drawn under `nginx`', async () => {
-      const where = await waitForSquiggleUnder(page(), 'error', '^\\s*- image: nginx\\s*$', 'nginx');
+      const where = await waitForSquiggleUnder(page(), 'error', SEED_IMAGE_LINE, 'nginx');
       await screenshot('error-squiggle');
       return where;
     });
@@ -261,23 +161,140 @@ async function main(): Promise<number> {
       return text;
     });
     await step(`typing the image ${ECR_IMAGE} clears the squiggle and the Problems panel`, async () => {
-      await retypeLine(page(), '^\\s*- image: nginx\\s*$', 'nginx', `- image: ${ECR_IMAGE}`);
+      await retypeLine(page(), SEED_IMAGE_LINE, 'nginx', `- image: ${ECR_IMAGE}`);
       await noSquiggles(page());
-      await page().waitForFunction(() => !document.querySelector('.markers-panel .monaco-list-row'), undefined, { timeout: 20_000 });
+      await noProblems(page());
+      await noProblemBadge(page(), 'pod.yaml');
       await screenshot('cleared');
       return await problemsText(page());
     });
     await step('typing `nginx` back brings the error back', async () => {
       await retypeLine(page(), `^\\s*- image: ${escapeRegExp(ECR_IMAGE)}\\s*$`, 'public', '- image: nginx');
-      const where = await waitForSquiggleUnder(page(), 'error', '^\\s*- image: nginx\\s*$', 'nginx');
+      const where = await waitForSquiggleUnder(page(), 'error', SEED_IMAGE_LINE, 'nginx');
       await waitForSeedProblem(page(), 'Error');
       await screenshot('error-back');
       return where;
     });
+
+    // Quick fixes on the Pod.
+    await step('Ctrl+. on `nginx` opens the quick-fix menu with both Amazon ECR Public rewrites, the preferred one first', async () => {
+      await clickWord(page(), SEED_IMAGE_LINE, 'nginx');
+      const titles = await openQuickFixMenu(page(), [PREFERRED_REWRITE, OTHER_REWRITE]);
+      await screenshot('quickfix-menu');
+      const preferred = titles.findIndex((t) => t.startsWith(PREFERRED_REWRITE));
+      const other = titles.findIndex((t) => t.startsWith(OTHER_REWRITE));
+      if (preferred < 0 || other < 0 || preferred > other) throw new Error(`the preferred rewrite is not listed before the other: ${JSON.stringify(titles)}`);
+      return titles.join(' | ');
+    });
+    await step(`choosing the preferred fix with the keyboard rewrites the image to ${PREFERRED_IMAGE}; squiggle and Problems entry go`, async () => {
+      await chooseQuickFix(page(), PREFERRED_REWRITE);
+      await waitForWord(page(), `^\\s*- image: ${escapeRegExp(PREFERRED_IMAGE)}\\s*$`, PREFERRED_IMAGE);
+      await noSquiggles(page());
+      await noProblems(page());
+      await noProblemBadge(page(), 'pod.yaml');
+      await screenshot('quickfix-applied');
+      return `image line: ${(await renderedLines(page())).find((l) => l.includes('image:'))?.trim() ?? ''}; ${await problemsText(page())}`;
+    });
+    await step('typing `nginx` back over the rewritten image brings the error back', async () => {
+      await retypeLine(page(), `^\\s*- image: ${escapeRegExp(PREFERRED_IMAGE)}\\s*$`, 'public', '- image: nginx');
+      const where = await waitForSquiggleUnder(page(), 'error', SEED_IMAGE_LINE, 'nginx');
+      await waitForSeedProblem(page(), 'Error');
+      return where;
+    });
+
+    // Validation of the policy file itself.
+    await step(`the seed policy shows the ${COVERAGE_CODE} warning under \`containers\`, listed in Problems`, async () => {
+      await quickOpen(page(), POLICY);
+      const where = await waitForSquiggleUnder(page(), 'warning', '^\\s*containers:\\s*$', 'containers', 'line');
+      const row = await waitForProblems(page(), `the ${COVERAGE_CODE} warning on ${POLICY}`, (files) => {
+        const warnings = (files.get(POLICY) ?? []).filter((r) => r.startsWith('Warning: '));
+        return warnings.length === 1 && warnings[0].startsWith(`Warning: ${COVERAGE_MESSAGE}`) ? warnings[0] : undefined;
+      });
+      const text = await problemsText(page());
+      if (!text.includes(`Registry Guard ${COVERAGE_CODE}`)) throw new Error(`Problems does not show the code ${COVERAGE_CODE}: ${text}`);
+      await screenshot('policy-coverage-warning');
+      return `${where}; ${row}`;
+    });
+    await step('its quick fix, chosen in the menu, adds =(initContainers) and =(ephemeralContainers) and the warning goes', async () => {
+      await clickWord(page(), '^\\s*containers:\\s*$', 'containers', 'line');
+      const titles = await openQuickFixMenu(page(), [COVERAGE_FIX]);
+      await screenshot('policy-coverage-menu');
+      await chooseQuickFix(page(), COVERAGE_FIX);
+      await page().keyboard.press('Control+End'); // the added lines are below the fold
+      for (const list of ['initContainers', 'ephemeralContainers']) {
+        await waitForWord(page(), `^\\s*=\\(${list}\\):\\s*$`, `=(${list})`, 'line');
+      }
+      await noSquiggles(page());
+      await waitForProblems(page(), `no warning left on ${POLICY}`, (files) => {
+        const left = (files.get(POLICY) ?? []).filter((r) => /^(Error|Warning): /.test(r));
+        return left.length === 0 ? 'none' : undefined;
+      });
+      const lines = await renderedLines(page());
+      const added = lines.slice(lines.findIndex((l) => /^\s*containers:/.test(l))).join('\n');
+      if ((added.match(/- image: "public\.ecr\.aws\/\*"/g) ?? []).length !== 3) throw new Error(`the three lists do not carry the same image pattern:\n${added}`);
+      await screenshot('policy-coverage-fixed');
+      return `menu: ${titles.join(' | ')}\n${added}`;
+    });
+    const anchorLine = '^\\s*=\\(initContainers\\):\\s*$';
+    const imageLine = '^\\s*- image: "public\\.ecr\\.aws/\\*"\\s*$';
+    const alternativeLine = `^\\s*- image: "public\\.ecr\\.aws/\\* \\| ${escapeRegExp(PRIVATE_ECR)}"\\s*$`;
+    await step('typing a second alternative ` | <account>.dkr.ecr.<region>.amazonaws.com/*` into the containers pattern keeps the policy clean', async () => {
+      await clickWord(page(), '^\\s*containers:\\s*$', 'containers', 'line');
+      await page().keyboard.press('ArrowDown');
+      await page().keyboard.press('End');
+      await page().keyboard.press('ArrowLeft'); // inside the closing quote
+      await page().keyboard.type(` | ${PRIVATE_ECR}`);
+      await page().keyboard.press('Escape');
+      await waitForWord(page(), alternativeLine, PRIVATE_ECR);
+      await noSquiggles(page());
+      return await waitForSeedProblem(page(), 'Error');
+    });
+    await step('the Kyverno injection grammar colours the anchors and the `*`/`|` operators apart from plain keys and strings', async () => {
+      const colours = {
+        plainKey: await tokenColour(page(), '^\\s*containers:\\s*$', 'containers'),
+        anchorOperator: await tokenColour(page(), anchorLine, '='),
+        anchorName: await tokenColour(page(), anchorLine, 'initContainers'),
+        string: await tokenColour(page(), imageLine, '"public.ecr.aws/', 'contains'),
+        wildcard: await tokenColour(page(), imageLine, '*'),
+        alternative: await tokenColour(page(), alternativeLine, '|'),
+      };
+      if (colours.anchorOperator === colours.plainKey) throw new Error(`the anchor's = has the plain key's colour: ${JSON.stringify(colours)}`);
+      if (colours.wildcard === colours.string) throw new Error(`the * has the string's colour: ${JSON.stringify(colours)}`);
+      if (colours.alternative === colours.string) throw new Error(`the | has the string's colour: ${JSON.stringify(colours)}`);
+      await screenshot('policy-highlighting');
+      const top = await waitForWord(page(), '^\\s*pattern:\\s*$', 'pattern', 'line');
+      const bottom = await waitForWord(page(), '^\\s*=\\(ephemeralContainers\\):\\s*$', 'ephemeralContainers', 'line');
+      const end = await waitForWord(page(), alternativeLine, PRIVATE_ECR);
+      await screenshot('policy-highlighting-closeup', { left: top.left - 90, right: end.right + 30, top: top.top - 4, bottom: bottom.bottom + 24 });
+      const tokens = async (line: string): Promise<string> => (await lineTokens(page(), line)).map((t) => `${JSON.stringify(t.text.trim())}:${t.classes}`).join(' ');
+      return `${JSON.stringify(colours)}\n${await tokens(anchorLine)}\n${await tokens(alternativeLine)}`;
+    });
+    // The scopes under the cursor, as VS Code's token inspector lists them: the colours come from
+    // syntaxes/kyverno-injection.tmLanguage.json, injected into the YAML grammar, and not from the YAML grammar alone.
+    const inspect = async (line: string, word: string, within: 'value' | 'line', scope: string, name: string): Promise<string> => {
+      await clickWord(page(), line, word, within);
+      await page().keyboard.press(within === 'line' ? 'Home' : 'End');
+      // The inspector describes the character after the cursor: from the line's end, two to the left is the `*`.
+      if (within === 'value') for (let i = 0; i < 2; i++) await page().keyboard.press('ArrowLeft');
+      await runCommand(page(), 'Developer: Inspect Editor Tokens and Scopes');
+      const inspector = page().locator('.token-inspect-widget').first();
+      await inspector.waitFor({ timeout: 10_000 });
+      const text = (await inspector.innerText()).replace(/\s+/g, ' ');
+      if (!text.includes(scope)) throw new Error(`the token inspector does not show ${scope}: ${text}`);
+      await screenshot(name);
+      await page().keyboard.press('Escape');
+      await inspector.waitFor({ state: 'hidden', timeout: 10_000 });
+      return text;
+    };
+    await step('the token inspector shows keyword.operator.anchor.kyverno on the `=` of =(initContainers)', async () =>
+      inspect(anchorLine, 'initContainers', 'line', 'keyword.operator.anchor.kyverno', 'policy-scope-anchor'));
+    await step('the token inspector shows keyword.operator.wildcard.kyverno on the `*` of "public.ecr.aws/*"', async () =>
+      inspect(imageLine, 'public', 'value', 'keyword.operator.wildcard.kyverno', 'policy-scope-wildcard'));
+
     await step('typing Audit over Enforce in the policy (unsaved)', async () => {
-      await quickOpen(page(), 'restrict-image-registries.yaml');
+      await page().keyboard.press('Control+Home');
       await retypeLine(page(), '^\\s*validationFailureAction: Enforce\\s*$', 'Enforce', 'validationFailureAction: Audit');
-      await page().locator('.tabs-container .tab.active.dirty', { hasText: 'restrict-image-registries.yaml' }).first().waitFor({ timeout: 5_000 });
+      await page().locator('.tabs-container .tab.active.dirty', { hasText: POLICY }).first().waitFor({ timeout: 5_000 });
       // Half-typed lines are briefly invalid YAML (a squiggle in the policy); the finished policy has none.
       await noSquiggles(page());
       await waitForSeedProblem(page(), 'Warning');
@@ -285,7 +302,7 @@ async function main(): Promise<number> {
     });
     await step('pod.yaml now shows a warning squiggle under `nginx` and no error', async () => {
       await quickOpen(page(), 'pod.yaml');
-      const where = await waitForSquiggleUnder(page(), 'warning', '^\\s*- image: nginx\\s*$', 'nginx');
+      const where = await waitForSquiggleUnder(page(), 'warning', SEED_IMAGE_LINE, 'nginx');
       const errors = await squiggleRects(page(), 'error');
       if (errors.length > 0) throw new Error(`still ${errors.length} error squiggle(s)`);
       await waitForSeedProblem(page(), 'Warning');
