@@ -36,11 +36,12 @@ const PATH = 'preconditions/validate.deny.conditions';
 export function evaluateConditions(conditions: unknown, ctx: EvalContext, options: SubstituteOptions = {}): ConditionsResult | { error: string } {
   const parsed = parsedConditions(conditions);
   if ('error' in parsed) return parsed;
+  const substitution: SubstituteOptions = { ...options, path: '' };
   try {
     if (parsed.kind === 'legacy') {
       const trueMessages: string[] = [];
       for (const condition of parsed.list) {
-        const r = evaluateOne(condition, ctx, options);
+        const r = evaluateOne(condition, ctx, substitution);
         if (!r) return done(false, [condition.message], ';');
         trueMessages.push(condition.message);
       }
@@ -52,7 +53,7 @@ export function evaluateConditions(conditions: unknown, ctx: EvalContext, option
     if (parsed.any !== null) {
       anyResult = false;
       for (const condition of parsed.any) {
-        if (evaluateOne(condition, ctx, options)) {
+        if (evaluateOne(condition, ctx, substitution)) {
           anyResult = true;
           trueMessages.push(condition.message);
           break;
@@ -62,7 +63,7 @@ export function evaluateConditions(conditions: unknown, ctx: EvalContext, option
     }
     let allResult = true;
     for (const condition of parsed.all ?? []) {
-      if (!evaluateOne(condition, ctx, options)) {
+      if (!evaluateOne(condition, ctx, substitution)) {
         allResult = false;
         falseMessages.push(condition.message);
         break;
@@ -84,10 +85,11 @@ function done(result: boolean, messages: string[], separator: string): Condition
 
 class ConditionError extends Error {}
 
+/** `options` already carries the empty path conditions are substituted at. */
 function evaluateOne(condition: Condition, ctx: EvalContext, options: SubstituteOptions): boolean {
-  const key = trySubstituteVariables(condition.key, ctx, { ...options, path: '' });
+  const key = trySubstituteVariables(condition.key, ctx, options);
   if ('error' in key) throw new ConditionError(`failed to substitute variables in condition key: ${key.error}`);
-  const value = trySubstituteVariables(condition.value, ctx, { ...options, path: '' });
+  const value = trySubstituteVariables(condition.value, ctx, options);
   if ('error' in value) throw new ConditionError(`failed to substitute variables in condition value: ${value.error}`);
   const handler = operatorHandler(condition.operator);
   // Kyverno wraps a nil error here, which Go prints as %!w(<nil>).

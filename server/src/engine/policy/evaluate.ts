@@ -340,7 +340,11 @@ class Validator {
         const text = o.path === '' ? `rule ${this.rule.name}[${idx}] failed: ${o.message}` : `rule ${this.rule.name}[${idx}] failed at path ${o.path}`;
         failed.push(text);
         const base = target.path() ?? [];
-        for (const f of o.failures) violations.push({ ...this.run.locator.fromKyvernoPath(f, base, idx), detail: text });
+        for (const f of o.failures) {
+          const v = this.run.locator.fromKyvernoPath(f, base, idx);
+          v.detail = text;
+          violations.push(v);
+        }
       }
     }
     if (skipped.length > 0 && failed.length === 0) return { status: 'skip', message: skipped.join(' '), violations: [] };
