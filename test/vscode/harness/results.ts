@@ -11,20 +11,33 @@ export interface SuiteEnd {
 }
 
 export function reportSuite(results: string, end: SuiteEnd): number {
-  const summary = /^(\d+) passed, (\d+) failed$/m.exec(results);
-  const body = results.replace(/^\d+ passed, \d+ failed\n?$/m, '');
-  if (body) process.stdout.write(body.endsWith('\n') ? body : `${body}\n`);
-  const passed = summary ? Number(summary[1]) : 0;
-  let failed = summary ? Number(summary[2]) : 0;
-  if (end.problem) {
-    console.log(`not ok - ${end.problem}`);
-    failed++;
-  } else if (!summary) {
-    console.log('not ok - the suite wrote no results');
-    failed++;
-  } else if (end.exitCode !== 0 && failed === 0) {
-    console.log(`not ok - the extension host exited with ${String(end.exitCode)} although no test failed`);
-    failed++;
+  return reportSuites([{ name: '', results, end }]);
+}
+
+/** One suite run: the name of its fixture workspace (for the failure lines), its results file text and its end. */
+export interface SuiteRun { name: string; results: string; end: SuiteEnd }
+
+/** Several suite runs (one per fixture workspace) reported as one tier: every run's lines, then one closing summary. */
+export function reportSuites(runs: SuiteRun[]): number {
+  let passed = 0;
+  let failed = 0;
+  for (const run of runs) {
+    const prefix = run.name ? `${run.name}: ` : '';
+    const summary = /^(\d+) passed, (\d+) failed$/m.exec(run.results);
+    const body = run.results.replace(/^\d+ passed, \d+ failed\n?$/m, '');
+    if (body) process.stdout.write(body.endsWith('\n') ? body : `${body}\n`);
+    passed += summary ? Number(summary[1]) : 0;
+    failed += summary ? Number(summary[2]) : 0;
+    if (run.end.problem) {
+      console.log(`not ok - ${prefix}${run.end.problem}`);
+      failed++;
+    } else if (!summary) {
+      console.log(`not ok - ${prefix}the suite wrote no results`);
+      failed++;
+    } else if (run.end.exitCode !== 0 && Number(summary[2]) === 0) {
+      console.log(`not ok - ${prefix}the extension host exited with ${String(run.end.exitCode)} although no test failed`);
+      failed++;
+    }
   }
   if (passed === 0 && failed === 0) failed = 1;
   console.log(`${passed} passed, ${failed} failed`);

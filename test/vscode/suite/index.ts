@@ -1,6 +1,8 @@
 /**
  * The mocha entry the VS Code extension host loads (extensionTestsPath) once the extension under development is
- * registered. Both runners use it: test/vscode/runInCodeServer.ts and test/vscode/runInElectron.ts.
+ * registered. Both runners use it: test/vscode/runInCodeServer.ts and test/vscode/runInElectron.ts. It runs the
+ * `*.test.js` files beside it (the seed workspace's tests); a subfolder with its own entry that calls runSuiteIn
+ * holds the tests of another fixture workspace (suite/cel/ for test/fixtures/workspace-cel).
  *
  * Writes one `ok - <title>` / `not ok - <title>: <error>` line per test and a closing `N passed, N failed` to the
  * file named by REGISTRY_GUARD_TEST_RESULTS (the extension host inherits the server's environment), because the
@@ -23,10 +25,15 @@ function loadMocha(): MochaConstructor {
 }
 
 export function run(): Promise<void> {
+  return runSuiteIn(__dirname);
+}
+
+/** Runs every `*.test.js` file directly in `dir` (not in its subfolders) with mocha. */
+export function runSuiteIn(dir: string): Promise<void> {
   const Mocha = loadMocha();
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000 });
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
-  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort();
+  for (const f of files) mocha.addFile(path.join(dir, f));
 
   const resultsFile = process.env.REGISTRY_GUARD_TEST_RESULTS;
   const lines: string[] = [];
