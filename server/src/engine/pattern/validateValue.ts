@@ -4,7 +4,7 @@ import { parseGoDuration } from './duration';
 import { parseGoFloat, parseGoInt64 } from './goParse';
 import { formatFloatE, formatFloatFixed6, formatInteger, goTypeOf, numberValue } from './goValue';
 import { getOperatorFromStringPattern, splitRange, type Operator } from './operator';
-import { compareQuantities, parseQuantity } from './quantity';
+import { compareQuantities, parseQuantity, type Quantity } from './quantity';
 import { wildcardMatch } from './wildcard';
 import { goTrimSpace } from './anchor';
 
@@ -141,8 +141,23 @@ export function validateString(value: unknown, pattern: string, op: Operator): b
   return compareString(value, pattern, op);
 }
 
+/** The pattern side of the duration and quantity comparisons, parsed once per pattern operand. */
+interface Expected { duration: bigint | undefined; quantity: Quantity | undefined }
+const expectedByPattern = new Map<string, Expected>();
+const EXPECTED_LIMIT = 5_000;
+
+function expectedOf(pattern: string): Expected {
+  let expected = expectedByPattern.get(pattern);
+  if (expected === undefined) {
+    expected = { duration: parseGoDuration(pattern), quantity: parseQuantity(pattern) };
+    if (expectedByPattern.size >= EXPECTED_LIMIT) expectedByPattern.clear();
+    expectedByPattern.set(pattern, expected);
+  }
+  return expected;
+}
+
 function compareDuration(value: unknown, pattern: string, op: Operator): boolean | undefined {
-  const expected = parseGoDuration(pattern);
+  const expected = expectedOf(pattern).duration;
   if (expected === undefined) return undefined;
   const text = convertNumberToString(value);
   if (text === undefined) return undefined;
@@ -152,7 +167,7 @@ function compareDuration(value: unknown, pattern: string, op: Operator): boolean
 }
 
 function compareQuantity(value: unknown, pattern: string, op: Operator): boolean | undefined {
-  const expected = parseQuantity(pattern);
+  const expected = expectedOf(pattern).quantity;
   if (expected === undefined) return undefined;
   const text = convertNumberToString(value);
   if (text === undefined) return undefined;

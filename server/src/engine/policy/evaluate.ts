@@ -13,7 +13,7 @@ import { rulesForKind } from './compiled';
 import { Locator, type Segments } from './locate';
 import { exceptionMatches, ruleMatches, type AdmissionInfo, type MatchEnv } from './match';
 import type { ResourceView } from './resource';
-import { isRecord, selectorMatches } from './selector';
+import { copyRecord, isRecord, selectorMatches } from './selector';
 import type { FailureAction, RuleResult, RuleStatus, Violation } from './types';
 
 /** The `kyverno test` values file (cli.kyverno.io Values): variables for the JSON context. */
@@ -751,7 +751,7 @@ function denyCulprits(run: ResourceRun, rule: CompiledRule): Violation[] {
     const containers = podSpec[list];
     if (!Array.isArray(containers)) continue;
     for (let i = 0; i < containers.length; i++) {
-      const single: Record<string, unknown> = { ...podSpec };
+      const single: Record<string, unknown> = copyRecord(podSpec);
       for (const other of CONTAINER_LISTS) if (Array.isArray(podSpec[other])) single[other] = [];
       single[list] = [containers[i]];
       const object = withValueAt(run.res.object, specPath, single);
@@ -778,7 +778,12 @@ function withValueAt(root: Record<string, unknown>, segs: Segments, value: unkno
   if (segs.length === 0) return value as Record<string, unknown>;
   const [head, ...rest] = segs;
   const child = root[String(head)];
-  return { ...root, [String(head)]: rest.length === 0 ? value : withValueAt(isRecord(child) ? child : {}, rest, value) };
+  const copy = copyRecord(root);
+  const key = String(head);
+  const inner = rest.length === 0 ? value : withValueAt(isRecord(child) ? child : {}, rest, value);
+  if (key === '__proto__') Object.defineProperty(copy, key, { value: inner, writable: true, enumerable: true, configurable: true });
+  else copy[key] = inner;
+  return copy;
 }
 
 function dedupe(violations: Violation[]): Violation[] {

@@ -15,6 +15,8 @@ export class Locator {
    * the resource, and policies tend to fail on the same images (anyPattern alternatives do every time).
    */
   private readonly located = new Map<string, Violation>();
+  /** The same by Kyverno path (and base), which saves typing the path again. */
+  private readonly byKyvernoPath = new Map<string, Violation>();
 
   constructor(private readonly res: ResourceView) {}
 
@@ -52,14 +54,26 @@ export class Locator {
   }
 
   fromKyvernoPath(kyvernoPath: string, base: Segments = [], alternative?: number): Violation {
-    const segs = this.segmentsOf(kyvernoPath, base);
-    const v = this.at(segs);
+    // Kyverno paths start with "/" (or are empty); a non-empty base is JSON, starting with "[".
+    const key = base.length === 0 ? kyvernoPath : `${JSON.stringify(base)}${kyvernoPath}`;
+    let located = this.byKyvernoPath.get(key);
+    if (located === undefined) {
+      located = this.locatedAt(this.segmentsOf(kyvernoPath, base));
+      this.byKyvernoPath.set(key, located);
+    }
+    const v = Object.assign({}, located);
     if (alternative !== undefined) v.alternative = alternative;
     return v;
   }
 
   /** A violation at the node for `segs`, or at the deepest existing ancestor's key, or at `kind`. */
   at(segs: Segments): Violation {
+    // A copy: callers add `alternative` and `detail` to what they get. (Object.assign: spreading
+    // objects of several shapes is V8's slow path.)
+    return Object.assign({}, this.locatedAt(segs));
+  }
+
+  private locatedAt(segs: Segments): Violation {
     // Typed: `0` and `'0'` may locate differently (a key named "0" versus a list index).
     const key = JSON.stringify(segs);
     let v = this.located.get(key);
@@ -67,9 +81,7 @@ export class Locator {
       v = this.locate(segs);
       this.located.set(key, v);
     }
-    // A copy: callers add `alternative` and `detail` to what they get. (Object.assign: spreading
-    // objects of several shapes is V8's slow path.)
-    return Object.assign({}, v);
+    return v;
   }
 
   private locate(segs: Segments): Violation {

@@ -2,7 +2,7 @@
 
 import type { ParsedDocument, YNode, YScalar } from '../yaml/model';
 import { groupVersionKind, isClusterScopedKind, type GroupVersionKind } from './kinds';
-import { isRecord, stringMap } from './selector';
+import { copyRecord, isRecord, stringMap } from './selector';
 
 export interface ResourceView {
   /** The object as admission would see it: the document's value with `metadata.namespace` defaulted. */
@@ -90,7 +90,10 @@ export function viewOf(value: Record<string, unknown>, root: YNode | null, kindS
   let object = value;
   if (namespace === '' && !isClusterScopedKind(kind)) {
     namespace = 'default';
-    object = { ...value, metadata: { ...metadata, namespace } };
+    const defaulted: Record<string, unknown> = copyRecord(metadata);
+    defaulted.namespace = namespace;
+    object = copyRecord(value);
+    object.metadata = defaulted;
   }
   return {
     object, source: value, root, apiVersion, kind, gvk: groupVersionKind(apiVersion, kind), name, generateName, namespace,

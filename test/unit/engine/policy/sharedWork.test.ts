@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseYamlFile } from '../../../../server/src/engine/yaml/model';
 import { PolicySet, evaluateParsedDocument, type RuleResult } from '../../../../server/src/engine/policy';
+import { copyRecord } from '../../../../server/src/engine/policy/selector';
 
 /** Files named after the policy, so a policy's results do not depend on its position in the set. */
 function policySet(...texts: string[]): PolicySet {
@@ -184,4 +185,21 @@ test('violations located once per resource are handed out as copies: details and
   assert.deepEqual(tag.violations, [{ path: '/spec/containers/0/image/', start: text.indexOf('nginx'), end: text.indexOf('nginx') + 5, image: 'nginx' }]);
   assert.deepEqual(hub.violations.map((v) => [v.path, v.alternative, v.detail]), [['/spec/containers/0/image/', undefined, 'No docker.io.']]);
   assert.notEqual(any.violations[0], any.violations[1]);
+});
+
+test('copies of resource objects are what spreading gives, an own __proto__ key included', () => {
+  const plain = { b: 1, a: { c: 2 } };
+  assert.deepEqual(Object.keys(copyRecord(plain)), ['b', 'a']);
+  assert.equal(copyRecord(plain).a, plain.a);
+  const tricky = parseYamlFile('"__proto__": {polluted: true}\nkind: Pod\n').documents[0].parsed.toJS() as Record<string, unknown>;
+  const copy = copyRecord(tricky);
+  assert.equal(Object.getPrototypeOf(copy), Object.prototype);
+  assert.deepEqual(Object.keys(copy), ['__proto__', 'kind']);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value, { polluted: true });
+  // Namespace defaulting copies the document's value the same way, keeping its key order.
+  const set = policySet(tagPattern);
+  const text = 'kind: Pod\napiVersion: v1\n"__proto__": {x: 1}\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: nginx}\n';
+  const [r] = evaluate(set, text);
+  assert.equal(r.resource.namespace, 'default');
+  assert.equal(r.status, 'fail');
 });
