@@ -105,14 +105,16 @@ export async function measureEdits(spec, workspace, { name, text, edits, warmup,
   }
 }
 
-/** Section 3: `warmup + runs` cold opens of the same text (closed in between, so nothing is cached). */
-export async function measureOpens(spec, workspace, { name, text, runs, warmup, nodeArgs }) {
+/** Section 3: `warmup + runs` cold opens of the same text (closed in between, so nothing is cached); `between(measured)` runs before each. */
+export async function measureOpens(spec, workspace, { name, text, runs, warmup, nodeArgs, between }) {
   const client = await spec.start(workspace, { nodeArgs });
   try {
     const uri = workspace.writeManifest(name, text);
     const times = [];
     let diagnostics = 0;
     for (let i = 0; i < warmup + runs; i++) {
+      // A floor measured in between the opens sees the same machine load as they do.
+      between?.(i >= warmup);
       const since = client.mark();
       const t = performance.now();
       await client.open(uri, text, 1);
