@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   const run = createRunDir('vscode', plan[0].workspace);
   const workspaces = plan.map((p, i) => {
     if (i === 0) return run.workspace;
-    const copy = path.join(run.root, `workspace-${i}-${path.basename(p.workspace)}`);
+    const copy = path.join(run.root, path.basename(p.workspace)); // e.g. workspace-cel, beside the first pass's `workspace`
     fs.cpSync(p.workspace, copy, { recursive: true });
     return copy;
   });
