@@ -1,6 +1,7 @@
 import { parseYamlFile, type YamlFile } from '../yaml/model';
 import { PolicySet, isPolicyDocument, type PolicyLoadError } from '../policy';
 import { ALLOW_LIST_FILE, allowListPolicyText } from './allowList';
+import { headerValue } from './fileKind';
 
 /** Cheap pre-check so that scanning a large workspace does not parse every YAML file twice. */
 const POLICY_KIND = /^[ \t]*kind:[ \t]*["']?(ClusterPolicy|Policy|PolicyException|ValidatingPolicy|NamespacedValidatingPolicy|ValidatingAdmissionPolicy|ValidatingAdmissionPolicyBinding)["']?[ \t]*(#.*)?$/m;
@@ -10,7 +11,7 @@ export function mightContainPolicy(text: string): boolean {
 }
 
 export function containsPolicy(yaml: YamlFile): boolean {
-  return yaml.documents.some((d) => d.parsed.contents !== null && isPolicyDocument(d.parsed.toJS()));
+  return yaml.documents.some((d) => d.parsed.contents !== null && isPolicyDocument(headerValue(d.parsed)));
 }
 
 /**

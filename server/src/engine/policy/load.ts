@@ -19,6 +19,7 @@ const EXCEPTION_VERSIONS = new Set(['kyverno.io/v2', 'kyverno.io/v2beta1']);
  * Any document of the Kyverno API groups (policies, exceptions, cleanup policies) or of the CEL policy
  * group `policies.kyverno.io` (ValidatingPolicy, ...): configuration for Kyverno, never a workload to judge.
  */
+/** Decided on `apiVersion` and `kind` alone (engine/analysis asks it about a stand-in with only those). */
 export function isPolicyDocument(value: unknown): boolean {
   if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return false;
   const group = value.apiVersion.includes('/') ? value.apiVersion.slice(0, value.apiVersion.indexOf('/')) : '';
