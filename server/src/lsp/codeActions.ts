@@ -3,6 +3,11 @@
  * in the policy, add a mapping, fix every image of a file, and apply policy-lint fixes. Every edit names the
  * document version it was computed for (documentChanges), and an action resolved or applied against another
  * version is refused, so a stale fix can never land in newer text.
+ *
+ * With registryGuard.verifyRewriteTargets, rewrite targets are also checked against their registry: offering
+ * actions only reads the checker's cache (a known-good target says "(verified)", a missing one is not offered)
+ * and starts lookups for unknown targets in the background; resolving a rewrite waits for its lookup and refuses
+ * a missing target.
  */
 import {
   CodeActionKind, LSPErrorCodes, ResponseError,
@@ -10,9 +15,9 @@ import {
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ALLOW_LIST_FILE, type FileAnalysis, type Finding } from '../engine/analysis';
-import type { CatalogOptions, RewriteNote } from '../engine/catalog';
+import type { CatalogOptions, RewriteCandidate, RewriteNote } from '../engine/catalog';
 import {
-  allowRegistryFix, FixCache, imageSites, overlappingEdits, planFixes, sortEdits,
+  allowRegistryFix, imageSites, overlappingEdits, planFixes, sortEdits,
   type AllowRegistryFix, type CheckedCandidate, type CheckedImage, type FileAnalyzer, type FixPlan, type ImageSite,
 } from '../engine/fixes';
 import type { YamlFile } from '../engine/yaml/model';
@@ -20,6 +25,7 @@ import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { OpenDocument } from './documents';
 import { problemDiagnostic, type LocatedProblem } from './policyAuthoring';
 import { Commands } from './protocol';
+import { knownMissing, notFoundReason, VerifiedFixCache, type TargetVerifier } from './targetVerification';
 
 /** `source.fixAll.registryGuard`: every preferred fix of the document (editor.codeActionsOnSave). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.registryGuard`;
@@ -42,6 +48,8 @@ export interface CodeActionEnvironment {
   /** Changes whenever the policies in effect or the catalog settings change. */
   generation(): string;
   lintProblems(doc: OpenDocument): LocatedProblem[];
+  /** The registry checker while registryGuard.verifyRewriteTargets is on in a trusted workspace, else undefined. */
+  verifier?(): TargetVerifier | undefined;
 }
 
 export interface CodeActionClientSupport {
@@ -62,6 +70,15 @@ export type ActionData =
   | { rg: 'fixAll'; uri: string; version: number; kind: string }
   | { rg: 'lint'; uri: string; version: number; start: number; end: number; code: string; title: string };
 
+interface CachedPlan {
+  generation: string;
+  verifier: TargetVerifier | undefined;
+  /** Every target the plan looked at, and those of them the registry had said were missing. */
+  targets: ReadonlySet<string>;
+  missing: ReadonlySet<string>;
+  plan: FixPlan;
+}
+
 interface FileEdit {
   uri: string;
   version: number | null;
@@ -70,11 +87,16 @@ interface FileEdit {
 }
 
 export class CodeActionHandler {
-  private cache = new FixCache('');
+  private cache: VerifiedFixCache;
   /** The last plan per file version: the editor asks for code actions on every cursor move. */
-  private plans = new WeakMap<YamlFile, { generation: string; plan: FixPlan }>();
+  private plans = new WeakMap<YamlFile, CachedPlan>();
+  private lastVerifier: TargetVerifier | undefined;
+  /** Targets whose background lookup this handler started and that have not finished. */
+  private readonly lookups = new Set<string>();
 
-  constructor(private readonly env: CodeActionEnvironment, private readonly client: () => CodeActionClientSupport) {}
+  constructor(private readonly env: CodeActionEnvironment, private readonly client: () => CodeActionClientSupport) {
+    this.cache = new VerifiedFixCache('', () => this.verifier());
+  }
 
   provide(params: CodeActionParams): CodeAction[] {
     const doc = this.env.documents.get(params.textDocument.uri);
@@ -95,14 +117,23 @@ export class CodeActionHandler {
     return actions;
   }
 
-  /** codeAction/resolve: the edit for the version the action was offered for, or ContentModified. */
-  resolve(action: CodeAction): CodeAction {
+  /**
+   * codeAction/resolve: the edit for the version the action was offered for, or ContentModified. A rewrite is
+   * first looked up in its registry when verification is on (at most the checker's timeout); a target the
+   * registry does not have is refused, so nothing is applied.
+   */
+  async resolve(action: CodeAction): Promise<CodeAction> {
     const data = action.data as ActionData | undefined;
     if (data === undefined || typeof data !== 'object' || typeof data.rg !== 'string') return action;
-    const doc = this.env.documents.get(data.uri);
-    if (doc === undefined || doc.document.version !== data.version) {
-      throw new ResponseError(LSPErrorCodes.ContentModified, `${data.uri} changed after this fix was computed (version ${data.version}); ask for fixes again.`);
+    this.currentDocument(data);
+    const verifier = this.verifier();
+    if (data.rg === 'rewrite' && verifier !== undefined) {
+      const answer = await verifier.check(data.target);
+      if (answer === 'missing') {
+        throw new ResponseError(LSPErrorCodes.RequestFailed, `Registry Guard did not rewrite to ${data.target}: ${notFoundReason(data.target)}.`);
+      }
     }
+    const doc = this.currentDocument(data); // the lookup took time: the document may have moved on
     const resolved = this.recompute(doc, data);
     if (resolved?.edit === undefined) {
       throw new ResponseError(LSPErrorCodes.ContentModified, `This fix no longer applies to ${data.uri}; ask for fixes again.`);
@@ -124,23 +155,57 @@ export class CodeActionHandler {
 
   // -----------------------------------------------------------------------------------------------
 
-  private fixCache(): FixCache {
+  private currentDocument(data: ActionData): OpenDocument {
+    const doc = this.env.documents.get(data.uri);
+    if (doc === undefined || doc.document.version !== data.version) {
+      throw new ResponseError(LSPErrorCodes.ContentModified, `${data.uri} changed after this fix was computed (version ${data.version}); ask for fixes again.`);
+    }
+    return doc;
+  }
+
+  private fixCache(): VerifiedFixCache {
     const generation = this.env.generation();
-    if (this.cache.generation !== generation) this.cache = new FixCache(generation);
+    if (this.cache.generation !== generation) this.cache = new VerifiedFixCache(generation, () => this.verifier());
     return this.cache;
   }
 
+  private verifier(): TargetVerifier | undefined {
+    const verifier = this.env.verifier?.();
+    if (verifier !== this.lastVerifier) {
+      this.lastVerifier = verifier;
+      this.lookups.clear();
+    }
+    return verifier;
+  }
+
+  /** The file version's plan, reused while the policies, the checker and its answers about the plan's targets stay. */
   private plan(doc: OpenDocument): FixPlan {
     const cache = this.fixCache();
+    const verifier = this.verifier();
     const hit = this.plans.get(doc.yaml);
-    if (hit !== undefined && hit.generation === cache.generation) return hit.plan;
-    const plan = planFixes(this.env.analyzer, doc.key, doc.yaml, { catalog: this.env.catalog(), cache });
-    this.plans.set(doc.yaml, { generation: cache.generation, plan });
+    if (hit !== undefined && hit.generation === cache.generation && hit.verifier === verifier && sameSet(knownMissing(hit.targets, verifier), hit.missing)) {
+      return hit.plan;
+    }
+    const targets = new Set<string>();
+    const plan = cache.watching(targets, () => planFixes(this.env.analyzer, doc.key, doc.yaml, { catalog: this.env.catalog(), cache }));
+    this.plans.set(doc.yaml, { generation: cache.generation, verifier, targets, missing: knownMissing(targets, verifier), plan });
     return plan;
   }
 
+  /** The targets that pass the policies, without those the registry is known not to have (ranked again). */
   private checked(doc: OpenDocument, site: ImageSite): CheckedImage {
     return this.fixCache().checked(this.env.analyzer, doc.key, doc.yaml, site, this.env.catalog());
+  }
+
+  /** Starts a background lookup for a target whose answer is not cached; the next request sees the answer. */
+  private lookUp(verifier: TargetVerifier, image: string): void {
+    if (this.lookups.has(image)) return;
+    this.lookups.add(image);
+    const finished = (): void => {
+      // A lookup of a checker that has since been dropped changes nothing.
+      if (verifier === this.lastVerifier) this.lookups.delete(image);
+    };
+    verifier.check(image).then(finished, finished);
   }
 
   private sitesIn(doc: OpenDocument, analysis: FileAnalysis, from: number, to: number): ImageSite[] {
@@ -152,10 +217,16 @@ export class CodeActionHandler {
     const actions: CodeAction[] = [];
     const client = this.client();
     const sites = this.sitesIn(doc, analysis, from, to);
+    const verifier = this.verifier();
     for (const site of sites) {
       const diagnostics = diagnosticsFor(doc, site, contextDiagnostics);
       const checked = this.checked(doc, site);
-      for (const candidate of checked.candidates) actions.push(this.rewriteAction(doc, site, candidate, diagnostics));
+      for (const candidate of checked.candidates) {
+        const answer = verifier?.peek(candidate.image);
+        if (verifier !== undefined && answer === undefined) this.lookUp(verifier, candidate.image);
+        actions.push(this.rewriteAction(doc, site, candidate, diagnostics, answer === 'exists'));
+      }
+      if (verifier !== undefined && client.disabled) actions.push(...this.missingTargets(doc, site, verifier, diagnostics));
       if (client.disabled) actions.push(...refusedTargets(checked.notes, diagnostics));
       actions.push(...this.allowActions(doc, site, diagnostics));
       if (client.commands.has(Commands.addMapping)) {
@@ -175,14 +246,25 @@ export class CodeActionHandler {
     return actions;
   }
 
-  private rewriteAction(doc: OpenDocument, site: ImageSite, candidate: CheckedCandidate, diagnostics: Diagnostic[]): CodeAction {
+  private rewriteAction(doc: OpenDocument, site: ImageSite, candidate: CheckedCandidate, diagnostics: Diagnostic[], verified: boolean): CodeAction {
     const data: ActionData = { rg: 'rewrite', uri: doc.uri, version: doc.document.version, start: site.start, end: site.end, target: candidate.image };
     return this.withEdit({
-      title: rewriteTitle(site.image, candidate),
+      title: rewriteTitle(site.image, candidate, verified),
       kind: CodeActionKind.QuickFix,
       isPreferred: candidate.preferred,
       diagnostics,
     }, data, () => this.ownEdit(doc, [candidate.edit]));
+  }
+
+  /** Targets that pass the policies but that the registry said it does not have, as disabled actions saying so. */
+  private missingTargets(doc: OpenDocument, site: ImageSite, verifier: TargetVerifier, diagnostics: Diagnostic[]): CodeAction[] {
+    const all = this.fixCache().unverified(this.env.analyzer, doc.key, doc.yaml, site, this.env.catalog());
+    return all.candidates.filter((c) => verifier.peek(c.image) === 'missing').map((c) => ({
+      title: rewriteTitle(site.image, c),
+      kind: CodeActionKind.QuickFix,
+      diagnostics,
+      disabled: { reason: notFoundReason(c.image) },
+    }));
   }
 
   private allowActions(doc: OpenDocument, site: ImageSite, diagnostics: Diagnostic[]): CodeAction[] {
@@ -338,12 +420,15 @@ export function toWorkspaceEdit(files: readonly FileEdit[], documentChanges: boo
   return { changes: Object.fromEntries(lsp.map((f) => [f.uri, f.edits])) };
 }
 
-/** "Rewrite to public.ecr.aws/docker/library/nginx (Docker Official Image mirror on Amazon ECR Public)". */
-export function rewriteTitle(image: string, candidate: CheckedCandidate): string {
+/**
+ * "Rewrite to public.ecr.aws/docker/library/nginx (Docker Official Image mirror on Amazon ECR Public)", with
+ * " (verified)" once the target's registry confirmed the tag or digest exists.
+ */
+export function rewriteTitle(image: string, candidate: RewriteCandidate, verified = false): string {
   const suffix = `: ${candidate.image}`;
   const label = candidate.title.endsWith(suffix) ? candidate.title.slice(0, -suffix.length) : candidate.title;
   const dropsDigest = image.includes('@') && !candidate.image.includes('@');
-  return `Rewrite to ${candidate.image} (${label})${dropsDigest ? ' — drops the digest: a separate build' : ''}`;
+  return `Rewrite to ${candidate.image} (${label})${verified ? ' (verified)' : ''}${dropsDigest ? ' — drops the digest: a separate build' : ''}`;
 }
 
 export function addMappingTitle(repository: string): string {
@@ -367,6 +452,10 @@ function diagnosticsFor(doc: OpenDocument, site: ImageSite, context: Diagnostic[
   const matching = context.filter((d) => d.source === DIAGNOSTIC_SOURCE && sameRange(d.range, range) && codes.has(String(d.code)));
   if (matching.length > 0) return matching;
   return site.findings.map((f) => ({ range, source: DIAGNOSTIC_SOURCE, code: `${f.policy}/${f.rule}`, message: f.policyMessage }));
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
 }
 
 function sameRange(a: Range, b: Range): boolean {

@@ -119,7 +119,21 @@ export interface InitializationOptions {
    * offered only when the client has it. Other editors omit this and get edit-only actions.
    */
   clientCommands?: string[];
+  /**
+   * TEST-ONLY switches, ignored unless the server process runs with the environment variable
+   * REGISTRY_GUARD_TESTING=1 (no editor setting can turn them on).
+   */
+  testing?: TestingOptions;
 }
+
+/** See {@link InitializationOptions.testing}. */
+export interface TestingOptions {
+  /** Lets registryGuard.verifyRewriteTargets ask registries on 127.0.0.1/localhost/[::1] over plain http. */
+  allowInsecureLoopbackRegistry?: boolean;
+}
+
+/** The environment variable that makes the server honour {@link InitializationOptions.testing}. */
+export const TESTING_ENVIRONMENT_VARIABLE = 'REGISTRY_GUARD_TESTING';
 
 export interface DocumentState {
   uri: string;
@@ -132,6 +146,8 @@ export interface DocumentState {
 
 export interface ServerState {
   trusted: boolean;
+  /** A registry checker exists (registryGuard.verifyRewriteTargets is on and the workspace is trusted). */
+  verifyingRewriteTargets: boolean;
   workspaceFolders: string[];
   policyFiles: string[];
   policies: number;

@@ -24,15 +24,23 @@ import { isInside, keyToUri, uriToKey } from './paths';
 import { WorkspaceInventory } from './inventory';
 import { POLICY_TRIGGER_CHARACTERS, PolicyAuthoring } from './policyAuthoring';
 import {
-  CheckWorkspaceRequest, FixWorkspaceRequest, PoliciesRequest, ServerStateRequest, StatusNotification, WorkspaceTrustNotification,
+  CheckWorkspaceRequest, FixWorkspaceRequest, PoliciesRequest, ServerStateRequest, StatusNotification, TESTING_ENVIRONMENT_VARIABLE, WorkspaceTrustNotification,
   type CheckWorkspaceParams, type CheckWorkspaceResult, type FixWorkspaceParams, type FixWorkspaceResult, type InitializationOptions,
   type ServerState, type SkippedFix, type StatusParams,
 } from './protocol';
 import { MAX_FILE_SIZE_SETTING, maxFileBytes } from './settings';
 import { PushedConfiguration, SECTION, SettingsCache, type ConfigurationReader } from './configuration';
+import { createRegistryChecker, TargetVerification, type ClearableVerifier, type VerificationOptions } from './targetVerification';
 import { ValidationHandler } from './validation';
 import { policyWatchers } from './watchers';
 import { WorkspaceCheck, type CheckProgress } from './workspaceCheck';
+
+export interface SessionOptions {
+  /** Honour initializationOptions.testing (default: the REGISTRY_GUARD_TESTING=1 environment variable). */
+  testing?: boolean;
+  /** Builds the registry checker for registryGuard.verifyRewriteTargets (default: a RegistryChecker). */
+  createChecker?: (options: VerificationOptions) => ClearableVerifier;
+}
 
 export class RegistryGuardSession {
   private readonly log: Logger;
@@ -59,8 +67,9 @@ export class RegistryGuardSession {
   private policiesChangedDuringScan = false;
   /** The folders, their policy settings and trust that the last scan used. */
   private sourcesSignature: string | undefined;
+  private verification: TargetVerification;
 
-  constructor(private readonly connection: Connection, fs: FileSystem) {
+  constructor(private readonly connection: Connection, fs: FileSystem, private readonly options: SessionOptions = {}) {
     this.log = {
       info: (m) => connection.console.info(m),
       warn: (m) => connection.console.warn(m),
@@ -92,6 +101,7 @@ export class RegistryGuardSession {
       inventory: this.inventory,
     });
     this.fs = fs;
+    this.verification = this.targetVerification(undefined);
     this.codeActions = new CodeActionHandler({
       documents: this.documents,
       analyzer: this.analyzer,
@@ -103,6 +113,7 @@ export class RegistryGuardSession {
       catalog: () => this.settings.serverSettings.catalog,
       generation: () => `${this.store.version}|${JSON.stringify(this.settings.serverSettings.catalog)}`,
       lintProblems: (doc) => this.authoring.problems(doc),
+      verifier: () => this.verification.verifier,
     }, () => this.codeActionSupport());
   }
 
@@ -159,9 +170,9 @@ export class RegistryGuardSession {
         return [];
       }
     });
-    c.onCodeActionResolve((action) => {
+    c.onCodeActionResolve(async (action) => {
       try {
-        return this.codeActions.resolve(action);
+        return await this.codeActions.resolve(action);
       } catch (error) {
         if (error instanceof ResponseError) throw error;
         this.log.error(`Resolving the code action "${action.title}" failed: ${describeError(error)}`);
@@ -179,6 +190,8 @@ export class RegistryGuardSession {
     c.onNotification(WorkspaceTrustNotification, ({ isTrusted }) => {
       if (isTrusted === this.trusted) return;
       this.trusted = isTrusted;
+      // At once, not after the queued reload: an untrusted workspace must not reach the network meanwhile.
+      this.updateVerification();
       void this.reloadConfiguration();
     });
     // Registered by method name so that any params (none, null, {}) are accepted: editors differ in what they send.
@@ -195,6 +208,7 @@ export class RegistryGuardSession {
     this.trusted = options.isTrusted !== false;
     this.pushed.update(options.settings);
     this.clientCommands = new Set(Array.isArray(options.clientCommands) ? options.clientCommands.filter((c) => typeof c === 'string') : []);
+    this.verification = this.targetVerification(options.testing);
     this.folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri }] : []);
     return {
       capabilities: {
@@ -236,6 +250,7 @@ export class RegistryGuardSession {
       }
       const looseExtraPaths = this.folders.length === 0 ? (await this.settings.forFolder(undefined)).extraPaths : [];
       this.sources.setAllowedRegistries(server.allowedRegistries);
+      this.updateVerification();
       for (const problem of validateCatalogOptions(server.catalog)) {
         this.log.warn(`Registry Guard ignores the rewrite setting ${problem.path}: ${problem.message}`);
       }
@@ -250,6 +265,20 @@ export class RegistryGuardSession {
     } catch (error) {
       this.log.error(`Registry Guard could not apply its settings: ${describeError(error)}`);
     }
+  }
+
+  /**
+   * registryGuard.verifyRewriteTargets' checker, built only when the setting is on in a trusted workspace. The
+   * test-only loopback switch counts only when the process was started for testing.
+   */
+  private targetVerification(testing: InitializationOptions['testing']): TargetVerification {
+    const honoured = (this.options.testing ?? process.env[TESTING_ENVIRONMENT_VARIABLE] === '1') && testing?.allowInsecureLoopbackRegistry === true;
+    const create = this.options.createChecker ?? createRegistryChecker;
+    return new TargetVerification(() => create({ allowInsecureLoopback: honoured }));
+  }
+
+  private updateVerification(): void {
+    this.verification.update(this.settings.serverSettings.verifyRewriteTargets, this.trusted);
   }
 
   private async registerWatchers(): Promise<void> {
@@ -389,6 +418,7 @@ export class RegistryGuardSession {
   private state(): ServerState {
     return {
       trusted: this.trusted,
+      verifyingRewriteTargets: this.verification.verifier !== undefined,
       workspaceFolders: this.sources.folderPaths(),
       policyFiles: this.store.policyFiles(),
       policies: this.store.set.policies.length,

@@ -26,6 +26,11 @@ export interface ServerSettings {
   maxFileSizeMB: number;
   /** registryGuard.rewrites.* and registryGuard.pullThroughCache.*, as the catalog takes them. */
   catalog: CatalogOptions;
+  /**
+   * registryGuard.verifyRewriteTargets: ask the target registry whether a rewrite's tag or digest exists. The only
+   * setting that makes the server use the network; honoured in trusted workspaces only.
+   */
+  verifyRewriteTargets: boolean;
 }
 
 export const MAX_DIAGNOSTICS_DELAY_MS = 50;
@@ -44,7 +49,11 @@ export const DEFAULT_MAX_FILE_SIZE_MB = 20;
 export const MAX_FILE_SIZE_SETTING = 'registryGuard.maxFileSize';
 const MAX_FILE_SIZE_MB_CAP = 1024;
 
-export const DEFAULT_SERVER_SETTINGS: ServerSettings = { diagnosticsDelay: 30, allowedRegistries: [], maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB, catalog: {} };
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
+  diagnosticsDelay: 30, allowedRegistries: [], maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB, catalog: {}, verifyRewriteTargets: false,
+};
+
+export const VERIFY_REWRITE_TARGETS_SETTING = 'registryGuard.verifyRewriteTargets';
 
 /** The file size limit in characters (what the analyzer compares). */
 export function maxFileBytes(settings: ServerSettings): number {
@@ -95,6 +104,8 @@ export function serverSettings(raw: unknown): ServerSettings {
     allowedRegistries: stringList(section(raw, 'allowedRegistries'), []),
     maxFileSizeMB: maxFileSize(section(raw, 'maxFileSize')),
     catalog: catalogOptions(raw),
+    // Only a real `true` turns the network on: a string "true" or any other value leaves it off.
+    verifyRewriteTargets: section(raw, 'verifyRewriteTargets') === true,
   };
 }
 
