@@ -102,22 +102,22 @@ test('actions offered for version N are refused once the document moved on (clie
   assert.throws(() => apply(NGINX_POD.replace('name: nginx', 'name: web'), 2, preferred.edit!, POD_URI), /version mismatch/);
 });
 
-test('lazy clients: actions carry data instead of edits; resolve computes the edit for that version or refuses with ContentModified', () => {
+test('lazy clients: actions carry data instead of edits; resolve computes the edit for that version or refuses with ContentModified', async () => {
   const h = harness({ client: { resolveEdit: true } });
   h.documents.didOpen(POD_URI, 'yaml', 1, NGINX_POD);
   const actions = actionsAt(h, POD_URI, 'image: nginx');
   assert.ok(actions.every((a) => a.edit === undefined && a.data !== undefined));
-  const resolved = h.handler.resolve(structuredClone(actions[0]));
+  const resolved = await h.handler.resolve(structuredClone(actions[0]));
   assert.deepEqual(editOf(resolved)[0].textDocument, { uri: POD_URI, version: 1 });
   assert.equal((editOf(resolved)[0].edits[0] as TextEdit).newText, 'public.ecr.aws/docker/library/nginx');
 
   h.documents.didChange(POD_URI, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }]);
   for (const action of actions) {
-    assert.throws(() => h.handler.resolve(structuredClone(action)), (error: unknown) => error instanceof ResponseError && error.code === LSPErrorCodes.ContentModified, action.title);
+    await assert.rejects(h.handler.resolve(structuredClone(action)), (error: unknown) => error instanceof ResponseError && error.code === LSPErrorCodes.ContentModified, action.title);
   }
   // Asked again for version 2, the same fix resolves (at the moved position).
   const again = actionsAt(h, POD_URI, 'image: nginx');
-  const edit = editOf(h.handler.resolve(again[0]))[0];
+  const edit = editOf(await h.handler.resolve(again[0]))[0];
   assert.equal(edit.textDocument.version, 2);
   assert.equal(edit.edits[0].range.start.line, 7);
 });

@@ -7,6 +7,7 @@ import { repoRoot } from '../../support/paths';
 import { Commands } from '../../../server/src/lsp/protocol';
 import {
   DEFAULT_DOCUMENT_SETTINGS, DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_MB, DEFAULT_SERVER_SETTINGS, MAX_DIAGNOSTICS_DELAY_MS, MAX_FILE_SIZE_SETTING,
+  VERIFY_REWRITE_TARGETS_SETTING,
 } from '../../../server/src/lsp/settings';
 
 interface Property { type: string; default: unknown; scope?: string; markdownDescription?: string; maximum?: number; enum?: string[] }
@@ -50,6 +51,17 @@ test('setting defaults in the manifest are the server\'s defaults', () => {
   assert.equal(properties['registryGuard.pullThroughCache.account'].default, '');
   assert.equal(properties['registryGuard.pullThroughCache.region'].default, '');
   assert.deepEqual(properties['registryGuard.pullThroughCache.prefixes'].default, {});
+  assert.equal(properties[VERIFY_REWRITE_TARGETS_SETTING].default, DEFAULT_SERVER_SETTINGS.verifyRewriteTargets);
+  assert.equal(properties[VERIFY_REWRITE_TARGETS_SETTING].default, false, 'the network check is opt-in');
+});
+
+test('registryGuard.verifyRewriteTargets: a window-scoped boolean whose description says it uses the network, is off by default and not for untrusted workspaces', () => {
+  const p = properties[VERIFY_REWRITE_TARGETS_SETTING];
+  assert.equal(p.type, 'boolean');
+  assert.equal(p.scope, 'window');
+  assert.match(p.markdownDescription ?? '', /network/);
+  assert.match(p.markdownDescription ?? '', /Off by default/);
+  assert.match(p.markdownDescription ?? '', /untrusted workspaces/);
 });
 
 test('the settings read from the server are contributed, and the file size setting is the one the limit notice names', () => {
@@ -72,11 +84,11 @@ test('every command id the code uses is contributed, and every contributed comma
   for (const c of manifest.contributes.commands) assert.equal(c.category, 'Registry Guard');
 });
 
-test('untrusted workspaces are supported in a limited way that withholds extraPaths', () => {
+test('untrusted workspaces are supported in a limited way that withholds extraPaths and the registry check', () => {
   const untrusted = manifest.capabilities.untrustedWorkspaces;
   assert.equal(untrusted.supported, 'limited');
   assert.ok(untrusted.description.length > 20);
-  assert.deepEqual(untrusted.restrictedConfigurations, ['registryGuard.policies.extraPaths']);
+  assert.deepEqual(untrusted.restrictedConfigurations, ['registryGuard.policies.extraPaths', VERIFY_REWRITE_TARGETS_SETTING]);
 });
 
 test('.vscodeignore ships only the bundles, the manifest, the docs and the grammars', () => {

@@ -55,3 +55,9 @@ test('rewrite settings become catalog options; the pull-through cache only once 
   });
   assert.equal(serverSettings({ pullThroughCache: { account: '', region: '', prefixes: { quay: 'q' } } }).catalog.pullThroughCache, undefined);
 });
+
+test('registryGuard.verifyRewriteTargets is on only for a real true', () => {
+  assert.equal(serverSettings(undefined).verifyRewriteTargets, false);
+  assert.equal(serverSettings({ verifyRewriteTargets: true }).verifyRewriteTargets, true);
+  for (const value of ['true', 1, {}, null, false]) assert.equal(serverSettings({ verifyRewriteTargets: value }).verifyRewriteTargets, false, JSON.stringify(value));
+});
