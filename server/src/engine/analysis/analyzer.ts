@@ -89,7 +89,10 @@ export class Analyzer {
       if (parsed.errors.length > 0) {
         if (kind === 'policy' || mentionsKubernetesObject(parsed.text) || yaml.documents.length === 1) {
           const error = parsed.errors[0];
-          notices.push({ severity: 'error', code: 'yaml-syntax', message: `YAML syntax error: ${error.message}`, start: doc.start + error.offset, end: doc.start + error.offset + Math.max(error.length, 1) });
+          // An error at the very end of the text has no character to underline: the range stays inside the file.
+          const start = Math.min(doc.start + error.offset, doc.end);
+          const end = Math.min(start + Math.max(error.length, 1), doc.end);
+          notices.push({ severity: 'error', code: 'yaml-syntax', message: `YAML syntax error: ${error.message}`, start, end });
         }
         continue;
       }

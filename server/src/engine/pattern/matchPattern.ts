@@ -69,21 +69,36 @@ export function evaluatePattern(resource: unknown, pattern: unknown, options?: E
       const step = walker.walk(resource, pattern);
       const outcome = walker.outcome(step);
       if (outcome.status !== 'fail') return outcome;
-      const failures = [outcome.path];
-      for (const path of step.failures) if (!failures.includes(path)) failures.push(path);
-      return { ...outcome, failures };
+      return { ...outcome, failures: uniqueFailures(outcome.path, step.failures) };
     }
     const kyverno = new Walker(false).match(resource, pattern);
     if (kyverno.status !== 'fail' || options?.collectAll !== true) return kyverno;
     // A second, independent walk that does not stop at the first failure. It has its own anchor
     // bookkeeping, so it can never change the status Kyverno's own walk decided.
     const collected = new Walker(true).walk(resource, pattern);
-    const failures = [kyverno.path];
-    for (const path of collected.failures) if (!failures.includes(path)) failures.push(path);
-    return { ...kyverno, failures };
+    return { ...kyverno, failures: uniqueFailures(kyverno.path, collected.failures) };
   } catch (err) {
     return { status: 'error', path: '', message: `pattern evaluation failed: ${String(err)}`, failures: [] };
   }
+}
+
+/** `first`, then every other path once, in walk order (a Set: a Pod may list many thousands of failing images). */
+function uniqueFailures(first: string, paths: readonly string[]): string[] {
+  const seen = new Set<string>([first]);
+  const failures = [first];
+  for (const path of paths) {
+    if (seen.has(path)) continue;
+    seen.add(path);
+    failures.push(path);
+  }
+  return failures;
+}
+
+/** push(...items) passes every item as an argument, which overflows the stack past ~100,000 items. */
+function appendAll(target: string[] | undefined, items: readonly string[]): string[] {
+  const out = target ?? [];
+  for (const item of items) out.push(item);
+  return out;
 }
 
 function allMatch(values: readonly unknown[], pattern: unknown): boolean {
@@ -220,7 +235,7 @@ class Walker {
       }
       if (!this.collect) return step;
       firstFailure ??= step;
-      (failures ??= []).push(...step.failures);
+      failures = appendAll(failures, step.failures);
     }
     if (firstFailure === undefined && skipErrors !== undefined && (directSkip || applied === 0)) {
       return combinedSkip(path, skipErrors);
@@ -234,7 +249,7 @@ class Walker {
       if (firstFailure === undefined && isSkip(step.error)) return step;
       if (!isSkip(step.error)) {
         firstFailure ??= step;
-        (failures ??= []).push(...step.failures);
+        failures = appendAll(failures, step.failures);
       }
     }
     return firstFailure === undefined ? OK : { ...firstFailure, failures: failures ?? [] };
@@ -337,7 +352,7 @@ class Walker {
       }
       if (!this.collect) return step;
       firstFailure ??= step;
-      (failures ??= []).push(...step.failures);
+      failures = appendAll(failures, step.failures);
     }
     if (firstFailure !== undefined) return { ...firstFailure, failures: failures ?? [] };
     if (applied === 0 && skipErrors !== undefined) return combinedSkip(path, skipErrors);
