@@ -189,6 +189,18 @@ export class PolicySources implements PolicySourceLocator {
     return { uri: keyToUri(key), yaml, version: null };
   }
 
+  /**
+   * `locate` answers from the policy texts in the store (their changes change its version) and from the open
+   * buffers of policy files (their URI and text): both are in the generation.
+   */
+  generation(): string {
+    let open = '';
+    for (const doc of this.openDocuments.all()) {
+      if (this.diskText.has(doc.key) || this.store.hasPolicyFile(doc.key)) open += `|${doc.uri}#${doc.document.version}`;
+    }
+    return `${this.store.version}${open}`;
+  }
+
   locate(file: string, start: number, end: number): Location | undefined {
     const open = this.openDocuments.byKey(file);
     let document = open?.document;

@@ -7,7 +7,7 @@ import type { Diagnostic } from 'vscode-languageserver-protocol';
 import type { FileAnalysis } from '../engine/analysis';
 import type { YamlFile } from '../engine/yaml/model';
 import type { DocumentStore, OpenDocument } from './documents';
-import { policyErrorDiagnostic, toDiagnostics, type PolicySourceLocator } from './diagnostics';
+import { DocumentDiagnosticsCache, policyErrorDiagnostic, type PolicySourceLocator } from './diagnostics';
 import type { DocumentSettings } from './settings';
 import { describeError, type Logger } from './logger';
 
@@ -45,6 +45,7 @@ export class ValidationHandler {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly published = new Map<string, Published>();
+  private readonly converted = new DocumentDiagnosticsCache();
 
   constructor(
     private readonly documents: DocumentStore,
@@ -108,7 +109,7 @@ export class ValidationHandler {
     let kind: FileAnalysis['kind'];
     try {
       const analysis = this.engine.analyze(current.key, current.yaml);
-      diagnostics = toDiagnostics(current.document, analysis, settings, this.sources);
+      diagnostics = this.converted.diagnostics(current.document, current.yaml, analysis, settings, this.sources);
       for (const error of this.policyErrors.errorsFor(current.key)) diagnostics.push(policyErrorDiagnostic(current.document, error));
       if (analysis.kind !== 'helm-template') diagnostics.push(...this.policyLint.diagnostics(current));
       kind = analysis.kind;
