@@ -66,8 +66,9 @@ export function checkAnalysis(analysis: FileAnalysis, text: string): void {
     assert.ok(f.start >= 0 && f.start <= f.end && f.end <= text.length, `finding ${f.start}..${f.end} inside ${text.length}`);
     assert.ok(f.action === 'Enforce' || f.action === 'Audit');
     assert.ok(f.status === 'fail' || f.status === 'error');
+    // Kyverno's own text, which may be empty (a deny rule whose message fails substitution falls back to the
+    // condition's message, often ''); the editor and CLI add their own words around it.
     assert.equal(typeof f.message, 'string');
-    assert.ok(f.message.length > 0, 'a finding has a message');
     // "internal error" is what the engine says when its own code threw: always a bug.
     assert.doesNotMatch(f.message, /internal error|Maximum call stack|RangeError|TypeError|is not a function|Cannot read prop/, f.message);
   }
