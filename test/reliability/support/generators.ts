@@ -232,6 +232,10 @@ export interface RenderStyle {
   indent: number;
   quoting: '"' | "'";
   forceQuotes: boolean;
+  /** Block sequences flush with their key (`key:\n- a`) instead of indented. */
+  seqNoIndent?: boolean;
+  /** Compact flow collections: `[a,b]`, `{k:v}`. */
+  compactFlow?: boolean;
   lineBreak: '\n' | '\r\n' | 'mixed' | '\r';
   bom: boolean;
   comments: boolean;
@@ -243,6 +247,8 @@ export const renderStyle: fc.Arbitrary<RenderStyle> = fc.record({
   indent: fc.integer({ min: 1, max: 4 }),
   quoting: fc.constantFrom<'"' | "'">('"', "'"),
   forceQuotes: fc.boolean(),
+  seqNoIndent: fc.boolean(),
+  compactFlow: fc.boolean(),
   lineBreak: fc.constantFrom<RenderStyle['lineBreak']>('\n', '\n', '\n', '\r\n', 'mixed', '\r'),
   bom: fc.boolean(),
   comments: fc.boolean(),
@@ -252,7 +258,10 @@ export const renderStyle: fc.Arbitrary<RenderStyle> = fc.record({
 export function render(value: unknown, style: RenderStyle): string {
   let text = style.json
     ? `${JSON.stringify(value, null, style.indent)}\n`
-    : dump(value, { indent: style.indent, flowLevel: style.flowLevel, quotingType: style.quoting, forceQuotes: style.forceQuotes, lineWidth: -1, noRefs: false, skipInvalid: true });
+    : dump(value, {
+      indent: style.indent, flowLevel: style.flowLevel, quoteStyle: style.quoting === '"' ? 'double' : 'single', forceQuotes: style.forceQuotes,
+      seqNoIndent: style.seqNoIndent === true, flowSkipCommaSpace: style.compactFlow === true, lineWidth: -1, noRefs: false, skipInvalid: true,
+    });
   if (style.comments) text = text.split('\n').map((line, i) => (i % 3 === 1 && line.trim() !== '' && !line.includes('#') && !/[|>][-+]?\d*$/.test(line) ? `${line} # note ${i}` : line)).join('\n');
   if (style.lineBreak === '\r\n') text = text.replace(/\n/g, '\r\n');
   else if (style.lineBreak === '\r') text = text.replace(/\n/g, '\r');
