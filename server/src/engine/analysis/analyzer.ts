@@ -48,6 +48,8 @@ export interface AnalyzerOptions {
 interface CachedEvaluation {
   policyVersion: number;
   results: RuleResult[];
+  /** The results and findings moved to where the document last stood in its file. */
+  placed?: { start: number; index: number; results: RuleResult[]; findings: Finding[] };
 }
 
 /**
@@ -83,6 +85,7 @@ export class Analyzer {
     }
 
     const results: RuleResult[] = [];
+    const findings: Finding[] = [];
     let templateHintGiven = false;
     for (const doc of yaml.documents) {
       const parsed = doc.parsed;
@@ -106,18 +109,34 @@ export class Analyzer {
         }
         continue;
       }
-      for (const r of this.evaluate(parsed)) results.push(shiftResult(r, doc));
+      const placed = this.placed(doc);
+      for (const r of placed.results) results.push(r);
+      for (const f of placed.findings) findings.push(f);
     }
-    return { kind, results, findings: results.flatMap(findingsOf), notices };
+    return { kind, results, findings, notices };
   }
 
-  private evaluate(parsed: ParsedDocument): RuleResult[] {
+  /**
+   * The document's results at its place in the file. Documents an edit did not touch keep their
+   * ParsedDocument and usually their place, so a keystroke costs work only for the documents it changed.
+   */
+  private placed(doc: YamlDocument): NonNullable<CachedEvaluation['placed']> {
+    const entry = this.evaluate(doc.parsed);
+    const known = entry.placed;
+    if (known !== undefined && known.start === doc.start && known.index === doc.index) return known;
+    const results = entry.results.map((r) => shiftResult(r, doc));
+    entry.placed = { start: doc.start, index: doc.index, results, findings: results.flatMap(findingsOf) };
+    return entry.placed;
+  }
+
+  private evaluate(parsed: ParsedDocument): CachedEvaluation {
     const version = this.store.version;
     const cached = this.cache.get(parsed);
-    if (cached !== undefined && cached.policyVersion === version) return cached.results;
+    if (cached !== undefined && cached.policyVersion === version) return cached;
     const results = evaluateParsedDocument(this.store.set, parsed, { namespaceLabels: this.options.namespaceLabels });
-    this.cache.set(parsed, { policyVersion: version, results });
-    return results;
+    const entry: CachedEvaluation = { policyVersion: version, results };
+    this.cache.set(parsed, entry);
+    return entry;
   }
 }
 
