@@ -37,10 +37,10 @@ test('bench --smoke runs every section and writes its report', { timeout: 5 * 60
     return run.stdout.slice(start, next < 0 ? undefined : next);
   };
   const edits = section('## 2. Edit → diagnostics');
-  for (const server of ['no-op server (floor)', 'payload floor', '| Registry Guard |', 'yaml-language-server']) {
+  for (const server of ['no-op server (floor)', 'payload floor', '| **Registry Guard** |', 'yaml-language-server']) {
     assert.ok(edits.includes(server), `section 2 has no row for ${server}`);
   }
-  assert.match(section('## 3. Open → diagnostics'), /js-yaml loadAll \(floor\)[\s\S]*\| Registry Guard \|/);
+  assert.match(section('## 3. Open → diagnostics'), /js-yaml loadAll \(floor\)[\s\S]*\| \*\*Registry Guard\*\* \|/);
   assert.match(section('## 4. Policy change'), /policy edit → all \d+ fresh/);
   assert.match(section('## 5. CLI scan'), /registry-guard check --format json .*exit 1\)/);
   assert.match(section('## 6. Memory'), /\| Registry Guard \| [\d.]+ [kM]B \|/);
