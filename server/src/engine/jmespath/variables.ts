@@ -75,7 +75,7 @@ function substituteString(text: string, path: string, state: State): unknown {
   if (!text.includes('{{')) return text;
   let value = text;
   const deleteRequest = state.ctx.request?.operation === 'DELETE';
-  let vars = findVariables(value);
+  let vars = variablesIn(value);
   while (vars.length > 0) {
     const originalPattern = value;
     for (const found of vars) {
@@ -103,7 +103,7 @@ function substituteString(text: string, path: string, state: State): unknown {
       // round survives; the loop finds the others again).
       value = replaceFirst(originalPattern, prefix + v, prefix + replacement);
     }
-    vars = findVariables(value);
+    vars = variablesIn(value);
   }
   for (const escaped of findEscapedVariables(value)) value = value.split(escaped).join(escaped.slice(1));
   return value;
@@ -115,7 +115,7 @@ function replaceFirst(text: string, search: string, replacement: string): string
 }
 
 function replaceBracesAndTrimSpaces(v: string): string {
-  return v.split('{{').join('').split('}}').join('').trim();
+  return v.replaceAll('{{', '').replaceAll('}}', '').trim();
 }
 
 /**
@@ -139,6 +139,26 @@ function variableEndAt(text: string, start: number): number {
     i++;
   }
   return -1;
+}
+
+/**
+ * findVariables, remembered per text: the texts are a policy's few strings (and their forms after an
+ * inner variable was replaced), substituted again for every resource and foreach element.
+ */
+const variablesByText = new Map<string, readonly string[]>();
+const VARIABLES_BY_TEXT_LIMIT = 5_000;
+/** Longer texts (a substituted value can be a whole resource) are scanned each time, not kept. */
+const CACHED_TEXT_LENGTH = 1_000;
+
+function variablesIn(text: string): readonly string[] {
+  if (text.length > CACHED_TEXT_LENGTH) return findVariables(text);
+  let vars = variablesByText.get(text);
+  if (vars === undefined) {
+    vars = findVariables(text);
+    if (variablesByText.size >= VARIABLES_BY_TEXT_LIMIT) variablesByText.clear();
+    variablesByText.set(text, vars);
+  }
+  return vars;
 }
 
 /**
