@@ -50,6 +50,7 @@ export class PolicySources implements PolicySourceLocator {
   /** Disk text of every policy file read from disk that is in the store. */
   private readonly diskText = new Map<string, string>();
   private readonly locators = new Map<string, TextDocument>();
+  private readonly locations = new Map<string, Location | undefined>();
   private readonly parsedDisk = new Map<string, YamlFile>();
   private queue: Promise<void> = Promise.resolve();
   private scans = 0;
@@ -201,8 +202,21 @@ export class PolicySources implements PolicySourceLocator {
     return `${this.store.version}${open}`;
   }
 
+  /**
+   * Thousands of diagnostics point at the same few rules, so locations are memoised by everything they
+   * depend on: the rule's offsets, the policy store's version and the open buffer's version.
+   */
   locate(file: string, start: number, end: number): Location | undefined {
     const open = this.openDocuments.byKey(file);
+    const key = `${file}\u0000${start}\u0000${end}\u0000${this.store.version}\u0000${open === undefined ? '' : `${open.uri}#${open.document.version}`}`;
+    if (this.locations.has(key)) return this.locations.get(key);
+    if (this.locations.size > 10_000) this.locations.clear();
+    const location = this.computeLocation(file, start, end, open);
+    this.locations.set(key, location);
+    return location;
+  }
+
+  private computeLocation(file: string, start: number, end: number, open: OpenDocument | undefined): Location | undefined {
     let document = open?.document;
     if (document === undefined) {
       const text = this.diskText.get(file);

@@ -154,6 +154,8 @@ export interface ServerState {
   errors: number;
   scanning: boolean;
   documents: DocumentState[];
+  /** process.memoryUsage() of the server, in bytes, for bug reports and the benchmark. */
+  memory: { heapUsed: number; heapTotal: number; rss: number; external: number };
 }
 
 /** Client → server: a snapshot of the server's state, for tests and bug reports. */

@@ -428,6 +428,7 @@ export class RegistryGuardSession {
         const published = this.validation.publishedState(d.uri);
         return { uri: d.uri, version: d.document.version, publishedVersion: published?.version, diagnostics: published?.diagnostics ?? 0, kind: published?.kind };
       }),
+      memory: (({ heapUsed, heapTotal, rss, external }) => ({ heapUsed, heapTotal, rss, external }))(process.memoryUsage()),
     };
   }
 
