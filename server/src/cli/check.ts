@@ -38,7 +38,21 @@ export interface CheckInput {
   cwd: string;
 }
 
-export interface LoadedFile { input: InputFile; yaml: YamlFile; lines?: LineIndex }
+/**
+ * One input's text. Its YAML model is built when it is checked and dropped right after (`release`), so a
+ * scan of thousands of files never holds every model at once.
+ */
+export interface LoadedFile { input: InputFile; text: string; yaml?: YamlFile; lines?: LineIndex }
+
+export function yamlOf(file: LoadedFile): YamlFile {
+  file.yaml ??= parseYamlFile(file.text);
+  return file.yaml;
+}
+
+function release(file: LoadedFile): void {
+  file.yaml = undefined;
+  file.lines = undefined;
+}
 
 export interface LoadedInputs {
   store: PolicyStore;
@@ -67,7 +81,7 @@ export function loadInputs(input: Omit<CheckInput, 'auditWarn'>): LoadedInputs {
       errors.push({ file: file.display, line: 0, column: 0, message: read.error });
       return undefined;
     }
-    const entry: LoadedFile = { input: file, yaml: parseYamlFile(read.text) };
+    const entry: LoadedFile = { input: file, text: read.text };
     loaded.set(file.absolute, entry);
     return entry;
   };
@@ -79,7 +93,7 @@ export function loadInputs(input: Omit<CheckInput, 'auditWarn'>): LoadedInputs {
     const entry = load(file);
     if (entry === undefined) continue;
     byKey.set(file.display, entry);
-    store.setFile(file.display, entry.yaml);
+    store.setFile(file.display, entry.text);
   }
   for (const e of store.errors) {
     const entry = byKey.get(e.file);
@@ -100,7 +114,7 @@ export function runCheck(input: CheckInput): CheckReport {
     const file = entry.input;
     let analysis: FileAnalysis;
     try {
-      analysis = analyzer.analyze(file.display, entry.yaml);
+      analysis = analyzer.analyze(file.display, yamlOf(entry));
     } catch (e) {
       errors.push({ file: file.display, line: 0, column: 0, message: `internal error while checking this file: ${e instanceof Error ? e.message : String(e)}` });
       continue;
@@ -112,6 +126,7 @@ export function runCheck(input: CheckInput): CheckReport {
       resources.add(`${file.display}#${r.resource.documentIndex}`);
       results.push(toReportResult(r, entry, input.auditWarn));
     }
+    release(entry);
   }
 
   const summary: Summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
@@ -153,7 +168,7 @@ function toReportResult(r: RuleResult, file: LoadedFile, auditWarn: boolean): Re
 
 /** 1-based line and column (UTF-16 code units, as LSP and SARIF count them). */
 export function position(file: LoadedFile, offset: number): { line: number; column: number } {
-  file.lines ??= new LineIndex(file.yaml.text);
+  file.lines ??= new LineIndex(file.text);
   const p = file.lines.positionAt(offset);
   return { line: p.line + 1, column: p.character + 1 };
 }

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { Analyzer } from '../engine/analysis';
 import { applyEdits, planFixes } from '../engine/fixes';
 import type { FixOptions } from './args';
-import { loadInputs, position, type LoadedFile } from './check';
+import { loadInputs, position, yamlOf, type LoadedFile } from './check';
 import { decodeText, describe } from './inputs';
 import { unifiedDiff } from './unifiedDiff';
 
@@ -31,7 +31,7 @@ export function runFix(options: FixOptions & { cwd: string }, out: Writable, err
     }
     let plan;
     try {
-      plan = planFixes(analyzer, file.input.display, file.yaml);
+      plan = planFixes(analyzer, file.input.display, yamlOf(file));
     } catch (e) {
       err.write(`registry-guard: ${file.input.display}: internal error while planning fixes: ${e instanceof Error ? e.message : String(e)}\n`);
       failedWrites++;
@@ -48,14 +48,14 @@ export function runFix(options: FixOptions & { cwd: string }, out: Writable, err
     }
     remaining += plan.skipped.length;
     if (plan.edits.length === 0) continue;
-    const after = applyEdits(file.yaml.text, plan.edits);
+    const after = applyEdits(file.text, plan.edits);
     if (typeof after !== 'string') {
       err.write(`registry-guard: ${file.input.display}: ${after.error}\n`);
       failedWrites++;
       continue;
     }
     if (options.dryRun) {
-      out.write(unifiedDiff(`a/${file.input.display}`, `b/${file.input.display}`, file.yaml.text, after));
+      out.write(unifiedDiff(`a/${file.input.display}`, `b/${file.input.display}`, file.text, after));
       fixed += plan.fixes.length;
       continue;
     }
@@ -82,7 +82,7 @@ function writeIfUnchanged(file: LoadedFile, text: string): true | string {
   const unchanged = (): boolean => {
     try {
       const now = decodeText(fs.readFileSync(target));
-      return 'text' in now && now.text === file.yaml.text;
+      return 'text' in now && now.text === file.text;
     } catch {
       return false;
     }
