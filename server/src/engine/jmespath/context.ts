@@ -66,7 +66,10 @@ function imagesLoadError(ctx: EvalContext): string | undefined {
  * then "invalid query (nil)", "incorrect query <q>: <parse error>" or "JMESPath query failed: <error>".
  * Throws an Error with that text.
  */
-export function queryContext(query: string, ctx: EvalContext, options: QueryOptions = {}): unknown {
+/** Lets a run of queries over an unchanging context share one root (variable substitution does). */
+export interface RootCache { root?: Record<string, unknown> }
+
+export function queryContext(query: string, ctx: EvalContext, options: QueryOptions = {}, cache?: RootCache): unknown {
   if (query.includes('images')) {
     const loadError = imagesLoadError(ctx);
     if (loadError !== undefined) throw new Error(loadError);
@@ -79,7 +82,8 @@ export function queryContext(query: string, ctx: EvalContext, options: QueryOpti
     throw new Error(`incorrect query ${trimmed}: ${(error as Error).message}`);
   }
   try {
-    return jmespathSearch(trimmed, contextRoot(ctx), options);
+    const root = cache === undefined ? contextRoot(ctx) : (cache.root ??= contextRoot(ctx));
+    return jmespathSearch(trimmed, root, options);
   } catch (error) {
     throw new Error(`JMESPath query failed: ${(error as Error).message}`);
   }

@@ -4,7 +4,7 @@
 // replaced by the string (or Go JSON) form; `\{{...}}` is an escape for a literal `{{...}}`.
 
 import { Float64 } from '../pattern/goValue';
-import { queryContext, type EvalContext, type QueryOptions } from './context';
+import { queryContext, type EvalContext, type QueryOptions, type RootCache } from './context';
 import { goJsonMarshal, isObject } from './values';
 
 export interface SubstituteOptions extends QueryOptions {
@@ -27,7 +27,7 @@ const MAX_RESOLUTIONS = 10_000;
  * VariableSubstitutionError with Kyverno's message ("failed to resolve <var> at path <p>: ...").
  */
 export function substituteVariables(value: unknown, ctx: EvalContext, options: SubstituteOptions = {}): unknown {
-  const state: State = { ctx, options, remaining: MAX_RESOLUTIONS };
+  const state: State = { ctx, options, remaining: MAX_RESOLUTIONS, roots: {} };
   return traverse(value, options.path ?? '', state);
 }
 
@@ -45,6 +45,8 @@ interface State {
   ctx: EvalContext;
   options: SubstituteOptions;
   remaining: number;
+  /** The context does not change while one value is substituted: its query root is built once. */
+  roots: RootCache;
 }
 
 function traverse(element: unknown, path: string, state: State): unknown {
@@ -87,7 +89,7 @@ function substituteString(text: string, path: string, state: State): unknown {
       if (--state.remaining < 0) throw new VariableSubstitutionError(`failed to resolve ${variable} at path ${path}: too many nested variable substitutions`);
       let resolved: unknown;
       try {
-        resolved = queryContext(variable, state.ctx, state.options);
+        resolved = queryContext(variable, state.ctx, state.options, state.roots);
       } catch (error) {
         throw new VariableSubstitutionError(`failed to resolve ${variable} at path ${path}: ${(error as Error).message}`);
       }
@@ -114,7 +116,22 @@ function replaceFirst(text: string, search: string, replacement: string): string
   return at < 0 ? text : text.slice(0, at) + replacement + text.slice(at + search.length);
 }
 
+const strippedVariables = new Map<string, string>();
+
 function replaceBracesAndTrimSpaces(v: string): string {
+  if (v.length > CACHED_TEXT_LENGTH) return stripBraces(v);
+  // The same variable texts recur; the same result string also keeps the expression cache lookups
+  // that follow cheap (its hash is computed once).
+  let stripped = strippedVariables.get(v);
+  if (stripped === undefined) {
+    stripped = stripBraces(v);
+    if (strippedVariables.size >= VARIABLES_BY_TEXT_LIMIT) strippedVariables.clear();
+    strippedVariables.set(v, stripped);
+  }
+  return stripped;
+}
+
+function stripBraces(v: string): string {
   return v.replaceAll('{{', '').replaceAll('}}', '').trim();
 }
 
