@@ -1,6 +1,6 @@
 import type { ParsedDocument, YamlDocument, YamlFile } from '../yaml/model';
 import { evaluateParsedDocument, isPolicyDocument, type RuleResult } from '../policy';
-import { classifyFile, containsTemplateAction, headerValue, mentionsKubernetesObject, objectHeader, type FileKind } from './fileKind';
+import { classifyFile, containsTemplateAction, headerValue, isPartialWorkload, mentionsKubernetesObject, objectHeader, type FileKind } from './fileKind';
 import type { PolicyStore } from './policyStore';
 
 export interface Finding {
@@ -87,6 +87,7 @@ export class Analyzer {
     const results: RuleResult[] = [];
     const findings: Finding[] = [];
     let templateHintGiven = false;
+    let partialHintGiven = false;
     for (const doc of yaml.documents) {
       const parsed = doc.parsed;
       if (parsed.errors.length > 0) {
@@ -101,11 +102,19 @@ export class Analyzer {
       }
       if (parsed.contents === null) continue;
       const value = headerValue(parsed);
-      if (isPolicyDocument(value) || objectHeader(value) === undefined) continue;
+      const header = objectHeader(value);
+      if (isPolicyDocument(value) || header === undefined) continue;
       if (containsTemplateAction(parsed.text)) {
         if (!templateHintGiven) {
           templateHintGiven = true;
           notices.push({ severity: 'hint', code: 'template-document', start: doc.start, end: doc.start, message: 'Registry Guard skips documents with {{ }} template actions: only the rendered manifest can be judged.' });
+        }
+        continue;
+      }
+      if (isPartialWorkload(parsed, header.kind)) {
+        if (!partialHintGiven) {
+          partialHintGiven = true;
+          notices.push({ severity: 'hint', code: 'partial-document', start: doc.start, end: doc.start, message: `Registry Guard skips ${header.kind} documents that do not give every container an image (Kustomize patches, fragments): only complete manifests can be judged.` });
         }
         continue;
       }

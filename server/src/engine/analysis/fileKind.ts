@@ -1,5 +1,6 @@
-import type { ParsedDocument, YamlFile } from '../yaml/model';
+import type { ParsedDocument, YamlFile, YNode } from '../yaml/model';
 import { stringHeader } from '../yaml/header';
+import { nodeAtPath } from '../yaml/path';
 
 export type FileKind = 'manifest' | 'policy' | 'helm-template' | 'other';
 
@@ -56,4 +57,44 @@ export function classifyFile(yaml: YamlFile, isPolicy: (value: unknown) => boole
   }
   if (looksLikeHelmTemplate(yaml.text, path)) return 'helm-template';
   return sawObject || mentionsKubernetesObject(yaml.text) ? 'manifest' : 'other';
+}
+
+/** Where each workload kind keeps its pod spec. */
+const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
+
+/**
+ * A workload that does not give every container an image is a fragment: a Kustomize strategic-merge patch (it
+ * holds only the fields it changes, e.g. `replicas` or one container's `resources`), or a manifest still being
+ * written. The API server does not create a pod without images, so Kyverno never judges such an object as it is;
+ * judging it here would report the images a patch leaves out as violations.
+ */
+export function isPartialWorkload(parsed: ParsedDocument, kind: string): boolean {
+  const specPath = POD_SPEC_PATHS[kind];
+  if (specPath === undefined || parsed.contents === null) return false;
+  const spec = nodeAtPath(parsed.contents, specPath);
+  if (spec === undefined || spec.kind !== 'map') return true;
+  const containers = nodeAtPath(spec, ['containers']);
+  if (containers === undefined || containers.kind !== 'seq' || containers.items.length === 0) return true;
+  for (const list of CONTAINER_LISTS) {
+    const items = nodeAtPath(spec, [list]);
+    if (items === undefined) continue;
+    if (items.kind !== 'seq') return true;
+    for (let i = 0; i < items.items.length; i++) if (!namesImage(nodeAtPath(items, [i, 'image']))) return true;
+  }
+  return false;
+}
+
+function namesImage(image: YNode | undefined): boolean {
+  return image !== undefined && image.kind === 'scalar' && image.value !== null && image.value !== '';
 }
