@@ -5,7 +5,7 @@ import { parseGoFloat, parseGoInt64 } from './goParse';
 import { formatFloatE, formatFloatFixed6, formatInteger, goTypeOf, numberValue } from './goValue';
 import { getOperatorFromStringPattern, splitRange, type Operator } from './operator';
 import { compareQuantities, parseQuantity, type Quantity } from './quantity';
-import { wildcardMatch } from './wildcard';
+import { wildcardMatcher } from './wildcard';
 import { goTrimSpace } from './anchor';
 
 export function validateValue(value: unknown, pattern: unknown): boolean {
@@ -141,15 +141,15 @@ export function validateString(value: unknown, pattern: string, op: Operator): b
   return compareString(value, pattern, op);
 }
 
-/** The pattern side of the duration and quantity comparisons, parsed once per pattern operand. */
-interface Expected { duration: bigint | undefined; quantity: Quantity | undefined }
+/** The pattern side of the duration, quantity and string comparisons, worked out once per pattern operand. */
+interface Expected { duration: bigint | undefined; quantity: Quantity | undefined; matches: (text: string) => boolean }
 const expectedByPattern = new Map<string, Expected>();
 const EXPECTED_LIMIT = 5_000;
 
 function expectedOf(pattern: string): Expected {
   let expected = expectedByPattern.get(pattern);
   if (expected === undefined) {
-    expected = { duration: parseGoDuration(pattern), quantity: parseQuantity(pattern) };
+    expected = { duration: parseGoDuration(pattern), quantity: parseQuantity(pattern), matches: wildcardMatcher(pattern) };
     if (expectedByPattern.size >= EXPECTED_LIMIT) expectedByPattern.clear();
     expectedByPattern.set(pattern, expected);
   }
@@ -215,7 +215,7 @@ export function compareString(value: unknown, pattern: string, op: Operator): bo
     default:
       return false;
   }
-  const matched = wildcardMatch(pattern, text);
+  const matched = expectedOf(pattern).matches(text);
   return op === '!' ? !matched : matched;
 }
 

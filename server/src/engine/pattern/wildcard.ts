@@ -39,6 +39,20 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   return pi === p.length;
 }
 
+/**
+ * wildcardMatch with the pattern's own checks done once: for a pattern compared with many values
+ * (a policy's image patterns against every image).
+ */
+export function wildcardMatcher(pattern: string): (value: string) => boolean {
+  if (pattern === '') return (value) => value === '';
+  if (pattern === '*') return () => true;
+  if (!containsWildcard(pattern)) return (value) => pattern === value;
+  if (hasSurrogate(pattern)) return (value) => wildcardMatch(pattern, value);
+  // The same condition as in wildcardMatch, with the pattern's half already known.
+  if (!pattern.includes('?')) return (value) => matchUnits(pattern, value);
+  return (value) => (hasSurrogate(value) ? wildcardMatch(pattern, value) : matchUnits(pattern, value));
+}
+
 /** The same scan as wildcardMatch, over UTF-16 units (only where that cannot change the answer). */
 function matchUnits(p: string, s: string): boolean {
   let pi = 0;

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { evaluatePattern, validateValue, wildcardMatch } from '../../../../server/src/engine/pattern';
+import { wildcardMatcher } from '../../../../server/src/engine/pattern/wildcard';
 
 const containers = (...images: string[]): Record<string, unknown>[] => images.map((image, i) => ({ name: `c${i}`, image }));
 
@@ -122,4 +123,19 @@ test('wildcard matching agrees with code-point matching, surrogate pairs and lon
   assert.equal(wildcardMatch('*\uDE00', '\u{1F600}'), false);
   assert.equal(wildcardMatch('?', '\u{1F600}'), true);
   assert.equal(wildcardMatch('??', '\u{1F600}'), false);
+});
+
+test('a compiled wildcard matcher answers as wildcardMatch does', () => {
+  const chars = ['a', '/', '\u{1F600}', '\uD83D', '\uDE00'];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...chars, '*', '?'), { maxLength: 7 }), fc.array(fc.array(fc.constantFrom(...chars), { maxLength: 8 }), { maxLength: 4 }), (pc, values) => {
+      const pattern = pc.join('');
+      const matches = wildcardMatcher(pattern);
+      for (const vc of values) {
+        const value = vc.join('');
+        assert.equal(matches(value), wildcardMatch(pattern, value), `${JSON.stringify(pattern)} vs ${JSON.stringify(value)}`);
+      }
+    }),
+    { numRuns: 3000, seed: 11 },
+  );
 });
