@@ -59,6 +59,11 @@ const NEGATION_MATCHED = 'negation anchor matched in resource';
 /** Guards the recursion; YAML-derived trees are far shallower than this. */
 const MAX_DEPTH = 2000;
 
+/**
+ * MatchPattern and its status mapping. Work that depends on the pattern alone is remembered per
+ * pattern object (key plans, whether anchors are recorded): do not change a pattern object after
+ * evaluating it; build a new one instead (as variable substitution does).
+ */
 export function evaluatePattern(resource: unknown, pattern: unknown, options?: EvaluateOptions): PatternOutcome {
   try {
     if (options?.collectAll === true && !mayRecordAnchorKeys(pattern)) {
