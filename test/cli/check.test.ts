@@ -190,3 +190,12 @@ test('an image written as an alias is reported where the alias is written', () =
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.ok(r.stdout.includes('pod.yaml:10:14: nginx'), r.stdout);
 });
+
+test('failures of a policy annotated policies.kyverno.io/scored: "false" count as warnings, as kyverno apply counts them', () => {
+  const unscored = seedPolicy.replace('    policies.kyverno.io/severity: medium', '    policies.kyverno.io/severity: medium\n    policies.kyverno.io/scored: "false"');
+  assert.notEqual(unscored, seedPolicy);
+  const dir = workspace({ 'policy.yaml': unscored, 'pod.yaml': pod('p', ['nginx']) });
+  const r = runCli(['check', '-o', 'json', '.'], dir);
+  assert.equal(r.status, 0, r.stdout);
+  assert.deepEqual((JSON.parse(r.stdout) as JsonReport).summary, { pass: 0, fail: 0, warn: 1, error: 0, skip: 0 });
+});

@@ -108,6 +108,8 @@ export function loadInputs(input: Omit<CheckInput, 'auditWarn'>): LoadedInputs {
 export function runCheck(input: CheckInput): CheckReport {
   const { store, manifests, errors } = loadInputs(input);
   const analyzer = new Analyzer(store);
+  // `kyverno apply` counts failures of a policy annotated `policies.kyverno.io/scored: "false"` as warnings.
+  const unscored = new Set(store.set.compiled.filter((p) => p.annotations['policies.kyverno.io/scored'] === 'false').map((p) => p.loaded.key));
   const results: ReportResult[] = [];
   const resources = new Set<string>();
   for (const entry of manifests) {
@@ -124,7 +126,7 @@ export function runCheck(input: CheckInput): CheckReport {
     }
     for (const r of analysis.results) {
       resources.add(`${file.display}#${r.resource.documentIndex}`);
-      results.push(toReportResult(r, entry, input.auditWarn));
+      results.push(toReportResult(r, entry, input.auditWarn, unscored.has(r.policy)));
     }
     release(entry);
   }
@@ -148,9 +150,9 @@ function countRules(set: PolicySet): number {
   return kyverno + set.celPolicies.reduce((n, p) => n + p.specs.length, 0);
 }
 
-function toReportResult(r: RuleResult, file: LoadedFile, auditWarn: boolean): ReportResult {
+function toReportResult(r: RuleResult, file: LoadedFile, auditWarn: boolean, unscored: boolean): ReportResult {
   const kindPos = position(file, r.resource.kindStart);
-  const result: ResultValue = r.status === 'fail' && auditWarn && r.action === 'Audit' ? 'warn' : r.status;
+  const result: ResultValue = r.status === 'fail' && (unscored || (auditWarn && r.action === 'Audit')) ? 'warn' : r.status;
   return {
     policy: r.policy,
     rule: r.rule,
