@@ -8,7 +8,10 @@ import { parseYamlFile, updateYamlFile } from '../../../server/src/engine/yaml';
 import { jmespathSearch, compileGoRegex, evaluateConditions, type EvalContext } from '../../../server/src/engine/jmespath';
 import { wildcardMatch, validateValue } from '../../../server/src/engine/pattern';
 import * as hostile from './hostileInputs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { SEED_POLICY } from './engine';
+import { repoRoot } from '../../support/paths';
 
 export type Builder = Exclude<keyof typeof hostile, 'pod'>;
 
@@ -21,6 +24,8 @@ export interface AnalyzeInput {
   file?: string;
   /** Re-analyse after an edit that replaces this text (first occurrence) with `with`. */
   edit?: { replace: string; with: string };
+  /** Install injectFault.cjs in this worker first: searching any string that starts with the marker throws. */
+  faultMarker?: string;
 }
 
 export interface AnalyzeSummary {
@@ -31,14 +36,22 @@ export interface AnalyzeSummary {
   images: string[];
   messages: string[];
   notices: Notice[];
+  policies: number;
+  policyErrors: string[];
+  results: { policy: string; rule: string; status: string; message: string }[];
   afterEdit?: { findings: number; notices: Notice[] };
 }
 
 const tasks = {
   analyze(input: AnalyzeInput): AnalyzeSummary {
+    if (input.faultMarker !== undefined) {
+      process.env.REGISTRY_GUARD_FAULT_MARKER = input.faultMarker;
+      createRequire(__filename)(path.join(repoRoot, 'test', 'reliability', 'injectFault.cjs'));
+    }
     const text = input.text ?? (hostile[input.build!.name] as (...a: number[]) => string)(...(input.build!.args ?? []));
     const store = new PolicyStore();
-    for (const p of input.policies ?? [{ file: 'policies/restrict-image-registries.yaml', text: SEED_POLICY }]) store.setFile(p.file, p.text);
+    // Parsed first, as the CLI does (the server's disk path hands the text over: both take the same route after).
+    for (const p of input.policies ?? [{ file: 'policies/restrict-image-registries.yaml', text: SEED_POLICY }]) store.setFile(p.file, parseYamlFile(p.text));
     const analyzer = new Analyzer(store);
     const yaml = parseYamlFile(text);
     const analysis = analyzer.analyze(input.file ?? 'input.yaml', yaml);
@@ -50,6 +63,9 @@ const tasks = {
       images: [...new Set(analysis.findings.map((f) => f.image ?? ''))].slice(0, 20),
       messages: [...new Set(analysis.findings.map((f) => f.message))].slice(0, 20),
       notices: analysis.notices.slice(0, 20),
+      policies: store.set.policies.length,
+      policyErrors: store.errors.map((e) => `${e.file}@${e.offset}: ${e.message}`),
+      results: analysis.results.slice(0, 50).map((r) => ({ policy: r.policy, rule: r.rule, status: r.status, message: r.message })),
     };
     if (input.edit !== undefined) {
       const at = text.indexOf(input.edit.replace);

@@ -14,12 +14,15 @@ import { repoRoot } from '../../support/paths';
 export { fileUri, messageOf } from '../../protocol/support/lspClient';
 
 export const TRAP = path.join(repoRoot, 'test', 'reliability', 'trapNetwork.cjs');
+export const FAULT = path.join(repoRoot, 'test', 'reliability', 'injectFault.cjs');
 
 export interface ReliabilityStart extends StartOptions {
   /** Old-generation heap cap of the server process (MB). */
   maxHeapMb?: number;
   /** Preload trapNetwork.cjs in the server, logging attempts to this file. */
   networkLog?: string;
+  /** Preload injectFault.cjs in the server: searching any text that holds this marker throws. */
+  faultMarker?: string;
 }
 
 /**
@@ -27,11 +30,15 @@ export interface ReliabilityStart extends StartOptions {
  * server's NODE_OPTIONS are set for exactly that moment.
  */
 export async function startServer(options: ReliabilityStart = {}): Promise<LspTestClient> {
-  const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, REGISTRY_GUARD_NETWORK_LOG: process.env.REGISTRY_GUARD_NETWORK_LOG };
+  const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, REGISTRY_GUARD_NETWORK_LOG: process.env.REGISTRY_GUARD_NETWORK_LOG, REGISTRY_GUARD_FAULT_MARKER: process.env.REGISTRY_GUARD_FAULT_MARKER };
   const flags = [saved.NODE_OPTIONS ?? '', `--max-old-space-size=${options.maxHeapMb ?? 1024}`];
   if (options.networkLog !== undefined) {
     flags.push(`--require ${TRAP}`);
     process.env.REGISTRY_GUARD_NETWORK_LOG = options.networkLog;
+  }
+  if (options.faultMarker !== undefined) {
+    flags.push(`--require ${FAULT}`);
+    process.env.REGISTRY_GUARD_FAULT_MARKER = options.faultMarker;
   }
   process.env.NODE_OPTIONS = flags.join(' ').trim();
   let started: Promise<LspTestClient>;
@@ -40,6 +47,7 @@ export async function startServer(options: ReliabilityStart = {}): Promise<LspTe
   } finally {
     restore('NODE_OPTIONS', saved.NODE_OPTIONS);
     restore('REGISTRY_GUARD_NETWORK_LOG', saved.REGISTRY_GUARD_NETWORK_LOG);
+    restore('REGISTRY_GUARD_FAULT_MARKER', saved.REGISTRY_GUARD_FAULT_MARKER);
   }
   return started;
 }

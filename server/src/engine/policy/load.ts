@@ -79,45 +79,54 @@ export function loadDocuments(docs: readonly { file: string; yaml: YamlFile }[])
   const out: LoadOutput = { policies: [], exceptions: [], errors: [] };
   for (const { file, yaml } of docs) {
     for (const doc of yaml.documents) {
-      if (doc.parsed.errors.length > 0) {
-        // A broken document may not even have a value; its text still tells whether it was meant for Kyverno.
-        if (KYVERNO_API_VERSION.test(doc.parsed.text)) {
-          const e = doc.parsed.errors[0];
-          out.errors.push({ file, offset: doc.start + e.offset, message: `Kyverno document not loaded: YAML syntax error: ${e.message}` });
-        }
-        continue;
-      }
-      if (doc.parsed.contents === null) continue;
-      const value = doc.parsed.toJS();
-      if (!isPolicyDocument(value) || !isRecord(value)) continue;
-      const at = new DocumentLocator(file, doc);
-      const apiVersion = value.apiVersion as string;
-      const kind = value.kind as string;
-      if (kind === 'ClusterPolicy' || kind === 'Policy') {
-        if (!POLICY_VERSIONS.has(apiVersion)) {
-          out.errors.push(at.error(['apiVersion'], `${kind} apiVersion ${apiVersion} is not served by Kyverno; use kyverno.io/v1`));
-          continue;
-        }
-        const policy = loadPolicy(value, at, out.errors);
-        if (policy === undefined) continue;
-        const first = out.policies.find((p) => p.loaded.kind === policy.loaded.kind && p.loaded.key === policy.loaded.key);
-        if (first !== undefined) {
-          // The cluster holds one object per name; evaluating both copies would report every finding twice.
-          out.errors.push(at.error(['metadata', 'name'], `${kind} ${policy.loaded.key} is also defined in ${first.loaded.file}; only that first definition is used`));
-          continue;
-        }
-        out.policies.push(policy);
-      } else if (kind === 'PolicyException') {
-        if (!EXCEPTION_VERSIONS.has(apiVersion)) {
-          out.errors.push(at.error(['apiVersion'], `PolicyException apiVersion ${apiVersion} is not served by Kyverno; use kyverno.io/v2`));
-          continue;
-        }
-        const exception = loadException(value, at, out.errors);
-        if (exception !== undefined) out.exceptions.push(exception);
+      try {
+        loadDocument(file, doc, out);
+      } catch (err) {
+        // One document's unexpected failure is its own load error; the other documents still load.
+        out.errors.push({ file, offset: doc.start, message: `Kyverno document not loaded: internal error: ${err instanceof Error ? err.message : String(err)}` });
       }
     }
   }
   return out;
+}
+
+function loadDocument(file: string, doc: YamlDocument, out: LoadOutput): void {
+  if (doc.parsed.errors.length > 0) {
+    // A broken document may not even have a value; its text still tells whether it was meant for Kyverno.
+    if (KYVERNO_API_VERSION.test(doc.parsed.text)) {
+      const e = doc.parsed.errors[0];
+      out.errors.push({ file, offset: doc.start + e.offset, message: `Kyverno document not loaded: YAML syntax error: ${e.message}` });
+    }
+    return;
+  }
+  if (doc.parsed.contents === null) return;
+  const value = doc.parsed.toJS();
+  if (!isPolicyDocument(value) || !isRecord(value)) return;
+  const at = new DocumentLocator(file, doc);
+  const apiVersion = value.apiVersion as string;
+  const kind = value.kind as string;
+  if (kind === 'ClusterPolicy' || kind === 'Policy') {
+    if (!POLICY_VERSIONS.has(apiVersion)) {
+      out.errors.push(at.error(['apiVersion'], `${kind} apiVersion ${apiVersion} is not served by Kyverno; use kyverno.io/v1`));
+      return;
+    }
+    const policy = loadPolicy(value, at, out.errors);
+    if (policy === undefined) return;
+    const first = out.policies.find((p) => p.loaded.kind === policy.loaded.kind && p.loaded.key === policy.loaded.key);
+    if (first !== undefined) {
+      // The cluster holds one object per name; evaluating both copies would report every finding twice.
+      out.errors.push(at.error(['metadata', 'name'], `${kind} ${policy.loaded.key} is also defined in ${first.loaded.file}; only that first definition is used`));
+      return;
+    }
+    out.policies.push(policy);
+  } else if (kind === 'PolicyException') {
+    if (!EXCEPTION_VERSIONS.has(apiVersion)) {
+      out.errors.push(at.error(['apiVersion'], `PolicyException apiVersion ${apiVersion} is not served by Kyverno; use kyverno.io/v2`));
+      return;
+    }
+    const exception = loadException(value, at, out.errors);
+    if (exception !== undefined) out.exceptions.push(exception);
+  }
 }
 
 function metadataOf(value: Record<string, unknown>): Record<string, unknown> {

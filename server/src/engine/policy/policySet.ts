@@ -49,10 +49,19 @@ export class PolicySet {
 
   static fromDocuments(docs: readonly { file: string; yaml: YamlFile }[]): PolicySet {
     const loaded = loadDocuments(docs);
-    // Generate the autogen rules of every controller kind now, so no keystroke pays for it later.
-    for (const p of loaded.policies) for (const kind of policyKinds(p, CONTROLLERS)) if (kind !== '*') rulesForKind(p, kind);
+    // Generate the autogen rules of every controller kind now, so no keystroke pays for it later. A policy whose
+    // compilation fails unexpectedly is left out with an error; it must not take the other policies with it.
+    const usable: CompiledPolicy[] = [];
+    for (const p of loaded.policies) {
+      try {
+        for (const kind of policyKinds(p, CONTROLLERS)) if (kind !== '*') rulesForKind(p, kind);
+        usable.push(p);
+      } catch (err) {
+        loaded.errors.push({ file: p.loaded.file, offset: p.loaded.offset, message: `${p.loaded.kind} ${p.loaded.key} not loaded: internal error while compiling it: ${errorText(err)}` });
+      }
+    }
     const cel = loadCelPolicies(docs);
-    return new PolicySet(loaded.policies, loaded.exceptions, [...loaded.errors, ...cel.errors], cel);
+    return new PolicySet(usable, loaded.exceptions, [...loaded.errors, ...cel.errors], cel);
   }
 
   static readonly empty: PolicySet = new PolicySet([], [], []);
@@ -91,6 +100,31 @@ function evaluateKyvernoPolicies(set: PolicySet, doc: ParsedDocument, options: E
 function evaluateResource(set: PolicySet, res: ResourceView, options: EvaluateOptions, documentIndex: number): RuleResult[] {
   if (isPolicyDocument(res.source)) return [];
   const results: RuleResult[] = [];
-  for (const policy of set.compiled) results.push(...evaluatePolicy(policy, res, documentIndex, options, set.compiledExceptions));
+  for (const policy of set.compiled) {
+    try {
+      for (const r of evaluatePolicy(policy, res, documentIndex, options, set.compiledExceptions)) results.push(r);
+    } catch (err) {
+      // Each rule is already guarded; this catches what fails around the rules (matching, autogen for a new kind),
+      // so that one policy's fault stays that policy's error result and every other policy still judges.
+      results.push(policyError(policy, res, documentIndex, `internal error while evaluating policy ${policy.loaded.key}: ${errorText(err)}`));
+    }
+  }
   return results;
+}
+
+function policyError(policy: CompiledPolicy, res: ResourceView, documentIndex: number, message: string): RuleResult {
+  const action = policy.validationFailureAction === 'Enforce' || policy.validationFailureAction === 'enforce' ? 'Enforce' : 'Audit';
+  return {
+    policy: policy.loaded.key,
+    rule: '',
+    resource: { apiVersion: res.apiVersion, kind: res.kind, namespace: res.namespace, name: res.name, documentIndex, kindStart: res.kindStart, kindEnd: res.kindEnd },
+    status: 'error',
+    action,
+    message,
+    violations: [{ path: '', start: res.kindStart, end: res.kindEnd }],
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
