@@ -30,7 +30,7 @@ const build = run('build', process.execPath, ['esbuild.mjs']);
 if (build.status !== 0) { console.log('0 passed, 1 failed'); process.exit(1); }
 
 // Node-level tiers: engine unit and conformance, CLI, protocol, integration (a real registry on loopback).
-const nodeTiers = ['unit', 'conformance', 'cli', 'protocol', 'integration'];
+const nodeTiers = ['unit', 'conformance', 'cli', 'protocol', 'integration', 'reliability'];
 for (const tier of nodeTiers) {
   const files = testFiles(join(root, 'out', 'test', tier));
   if (files.length === 0) continue;
