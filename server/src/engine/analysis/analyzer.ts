@@ -45,11 +45,12 @@ export interface AnalyzerOptions {
   namespaceLabels?: Record<string, Record<string, string>>;
 }
 
+interface Placed { start: number; index: number; results: RuleResult[]; findings: Finding[] }
+
+/** One copy per document: its results and findings at the place the document last stood in its file. */
 interface CachedEvaluation {
   policyVersion: number;
-  results: RuleResult[];
-  /** The results and findings moved to where the document last stood in its file. */
-  placed?: { start: number; index: number; results: RuleResult[]; findings: Finding[] };
+  placed: Placed;
 }
 
 /**
@@ -129,32 +130,32 @@ export class Analyzer {
    * The document's results at its place in the file. Documents an edit did not touch keep their
    * ParsedDocument and usually their place, so a keystroke costs work only for the documents it changed.
    */
-  private placed(doc: YamlDocument): NonNullable<CachedEvaluation['placed']> {
-    const entry = this.evaluate(doc.parsed);
-    const known = entry.placed;
-    if (known !== undefined && known.start === doc.start && known.index === doc.index) return known;
-    const results = entry.results.map((r) => shiftResult(r, doc));
-    entry.placed = { start: doc.start, index: doc.index, results, findings: results.flatMap(findingsOf) };
+  private placed(doc: YamlDocument): Placed {
+    const version = this.store.version;
+    const cached = this.cache.get(doc.parsed);
+    if (cached !== undefined && cached.policyVersion === version) {
+      const known = cached.placed;
+      if (known.start !== doc.start || known.index !== doc.index) cached.placed = place(known.results, doc, doc.start - known.start);
+      return cached.placed;
+    }
+    // Results come relative to the document; they are kept only in their placed form.
+    const relative = evaluateParsedDocument(this.store.set, doc.parsed, { namespaceLabels: this.options.namespaceLabels });
+    const entry: CachedEvaluation = { policyVersion: version, placed: place(relative, doc, doc.start) };
+    this.cache.set(doc.parsed, entry);
     return entry.placed;
   }
+}
 
-  private evaluate(parsed: ParsedDocument): CachedEvaluation {
-    const version = this.store.version;
-    const cached = this.cache.get(parsed);
-    if (cached !== undefined && cached.policyVersion === version) return cached;
-    const results = evaluateParsedDocument(this.store.set, parsed, { namespaceLabels: this.options.namespaceLabels });
-    const entry: CachedEvaluation = { policyVersion: version, results };
-    this.cache.set(parsed, entry);
-    return entry;
-  }
+function place(results: readonly RuleResult[], doc: YamlDocument, shift: number): Placed {
+  const moved = results.map((r) => shiftResult(r, doc.index, shift));
+  return { start: doc.start, index: doc.index, results: moved, findings: moved.flatMap(findingsOf) };
 }
 
 // Copies by Object.assign then assignment, which keeps every key where it was: the same objects as
 // spreading would give, without V8's slow path for spreading objects of several shapes.
-function shiftResult(r: RuleResult, doc: YamlDocument): RuleResult {
-  const shift = doc.start;
+function shiftResult(r: RuleResult, documentIndex: number, shift: number): RuleResult {
   const resource = Object.assign({}, r.resource);
-  resource.documentIndex = doc.index;
+  resource.documentIndex = documentIndex;
   resource.kindStart = r.resource.kindStart + shift;
   resource.kindEnd = r.resource.kindEnd + shift;
   const shifted = Object.assign({}, r);
