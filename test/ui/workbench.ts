@@ -173,7 +173,7 @@ export function problemsByFile(rows: string[]): Map<string, string[]> {
 }
 
 /** Polls the Problems rows until `accept` returns a description of what it found, or throws with the last rows. */
-// 45 s: on a loaded 2-core machine (other tiers, other sessions) a re-check after typing has taken over 20 s once.
+// 45 s: on a loaded 2-core machine (other tiers and sessions running) the panel once took over 20 s to show the re-checked state.
 export async function waitForProblems(page: Page, what: string, accept: (files: Map<string, string[]>, rows: string[]) => string | undefined, timeoutMs = 45_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
