@@ -51,6 +51,16 @@ test('a 50 MB file of Pods over the default limit: one Information naming the li
   });
 });
 
+test('a 50 MB file over the default 20 MB limit: exactly one Information, naming the limit and registryGuard.maxFileSize', { timeout: 600_000 }, async () => {
+  await withSeedServer({}, 1536, async (client, ws) => {
+    const diagnostics = await openAndSettle(client, fileUri(`${ws}/big.yaml`), hostile.bigFile(50));
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['limit-file-size', DiagnosticSeverity.Information]]);
+    assert.match(messageOf(diagnostics[0]), /^Registry Guard did not check this file: it is 50\.\d MB, over the 20\.0 MB limit set by registryGuard\.maxFileSize\.$/);
+    const pod = await openAndSettle(client, fileUri(`${ws}/pod.yaml`), hostile.pod('web', 'nginx'));
+    assert.deepEqual(pod.map((d) => d.code), [CODE]);
+  });
+});
+
 test('registryGuard.maxFileSize: a 1 MB single line over a 0.5 MB limit gets the notice; raising the setting checks the file', { timeout: 300_000 }, async () => {
   await withSeedServer({ maxFileSize: 0.5 }, 512, async (client, ws) => {
     const uri = fileUri(`${ws}/line.yaml`);
