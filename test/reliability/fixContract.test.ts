@@ -71,7 +71,7 @@ test('fix rewrites only the image text, keeps quotes, CRLF, BOM and file mode, l
   assert.equal(fs.readFileSync(path.join(dir, 'plain.yaml'), 'utf8'), pod('api', FIXED_IMAGE), 'idempotent');
 });
 
-test('fix on a symbolic link rewrites the file it points to and keeps the link', { ...FIX, todo: unavailable ? undefined : 'lead: fix renames the temporary file over the link itself (see the reliability report: write next to, and rename onto, realpath(target))' }, () => {
+test('fix on a symbolic link rewrites the file it points to and keeps the link', FIX, () => {
   const dir = workspace({ 'policy.yaml': SEED_POLICY, 'real/pod.yaml': pod('web', 'nginx') });
   fs.symlinkSync(path.join('real', 'pod.yaml'), path.join(dir, 'link.yaml'));
   const r = runCli(['fix', '--policy', 'policy.yaml', 'link.yaml'], dir);

@@ -135,9 +135,7 @@ test('a policy include glob with a long * chain and a long file name: the server
   }
 });
 
-test('a .registryguardignore glob with a long * chain and a long file name: the CLI still finishes', {
-  todo: 'lead: the CLI matches --exclude and .registryguardignore globs with minimatch, whose regexes backtrack (see the reliability report)',
-}, () => {
+test('a .registryguardignore glob with a long * chain and a long file name: the CLI still finishes', () => {
   const dir = workspace({ 'policy.yaml': SEED_POLICY, [`apps/${'a'.repeat(60)}.yaml`]: pod('web', 'nginx'), '.registryguardignore': `**/${'*a'.repeat(12)}*b.yaml\n` });
   const r = runCli(['check', '--policy', 'policy.yaml', 'apps'], dir, { watchdogMs: 10_000 });
   assert.equal(r.status, 1);

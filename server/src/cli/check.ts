@@ -22,6 +22,7 @@ export interface Summary { pass: number; fail: number; warn: number; error: numb
 export interface CheckReport {
   results: ReportResult[];
   errors: ReportError[];
+  warnings: string[];
   summary: Summary;
   policyCount: number;
   ruleCount: number;
@@ -59,6 +60,8 @@ export interface LoadedInputs {
   /** The manifest inputs that could be read, in input order. */
   manifests: LoadedFile[];
   errors: ReportError[];
+  /** Said on standard error: ignored exclude globs and the like. */
+  warnings: string[];
 }
 
 /**
@@ -101,12 +104,12 @@ export function loadInputs(input: Omit<CheckInput, 'auditWarn'>): LoadedInputs {
     errors.push({ file: e.file, ...pos, message: e.message });
   }
   const manifests = manifestInputs.files.map((f) => loaded.get(f.absolute)).filter((f): f is LoadedFile => f !== undefined);
-  return { store, manifests, errors };
+  return { store, manifests, errors, warnings: manifestInputs.warnings };
 }
 
 /** Reads every input, loads the policies found among them, and evaluates every manifest. */
 export function runCheck(input: CheckInput): CheckReport {
-  const { store, manifests, errors } = loadInputs(input);
+  const { store, manifests, errors, warnings } = loadInputs(input);
   const analyzer = new Analyzer(store);
   // `kyverno apply` counts failures of a policy annotated `policies.kyverno.io/scored: "false"` as warnings.
   const unscored = new Set(store.set.compiled.filter((p) => p.annotations['policies.kyverno.io/scored'] === 'false').map((p) => p.loaded.key));
@@ -135,7 +138,7 @@ export function runCheck(input: CheckInput): CheckReport {
   for (const r of results) summary[r.result]++;
   const set = store.set;
   return {
-    results, errors, summary,
+    results, errors, warnings, summary,
     policyCount: set.policies.length,
     ruleCount: countRules(set),
     resourceCount: resources.size,

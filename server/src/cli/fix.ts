@@ -17,7 +17,8 @@ import { unifiedDiff } from './unifiedDiff';
  * 2 usage error, or an input that could not be read, or a file that could not be written or had changed.
  */
 export function runFix(options: FixOptions & { cwd: string }, out: Writable, err: Writable): number {
-  const { store, manifests, errors } = loadInputs({ ...options });
+  const { store, manifests, errors, warnings } = loadInputs({ ...options });
+  for (const w of warnings) err.write(`registry-guard: ${w}\n`);
   for (const e of errors) err.write(`registry-guard: ${e.file}${e.line > 0 ? `:${e.line}:${e.column}` : ''}: ${e.message}\n`);
   const analyzer = new Analyzer(store);
   let fixed = 0;
@@ -78,7 +79,13 @@ export function runFix(options: FixOptions & { cwd: string }, out: Writable, err
  * repeated after the temporary file is complete, right before the rename, to keep the window small.
  */
 function writeIfUnchanged(file: LoadedFile, text: string): true | string {
-  const target = file.input.absolute;
+  // A symbolic link stays a link: the file it points to is the one rewritten.
+  let target: string;
+  try {
+    target = fs.realpathSync(file.input.absolute);
+  } catch (e) {
+    return `not written: ${describe(e)}`;
+  }
   const unchanged = (): boolean => {
     try {
       const now = decodeText(fs.readFileSync(target));

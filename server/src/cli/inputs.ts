@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { minimatch } from 'minimatch';
+import { compileGlobs, globProblem } from '../engine/globs';
 
 export interface InputFile {
   /** As shown to the user: relative to the current folder where possible, forward slashes. */
@@ -26,9 +26,15 @@ export function readIgnoreFile(cwd: string): string[] {
 }
 
 /** Expands files and folders into YAML files, in a stable order, honouring exclude globs. */
-export function collectInputs(paths: readonly string[], excludes: readonly string[], cwd: string): { files: InputFile[]; errors: InputError[] } {
+export function collectInputs(paths: readonly string[], excludes: readonly string[], cwd: string): { files: InputFile[]; errors: InputError[]; warnings: string[] } {
   const files: InputFile[] = [];
   const errors: InputError[] = [];
+  // A folder glob (`build`) also excludes everything below it.
+  const globs = compileGlobs([...excludes, ...excludes.map((g) => `${g.replace(/\/+$/, '')}/**`)]);
+  const warnings = excludes.flatMap((g) => {
+    const reason = globProblem(g);
+    return reason === undefined ? [] : [`exclude glob ignored: ${g}: ${reason}`];
+  });
   const seen = new Set<string>();
   const display = (abs: string): string => {
     const rel = path.relative(cwd, abs);
@@ -36,7 +42,7 @@ export function collectInputs(paths: readonly string[], excludes: readonly strin
   };
   const excluded = (abs: string): boolean => {
     const rel = display(abs);
-    return excludes.some((g) => minimatch(rel, g, { dot: true }) || minimatch(rel, `${g.replace(/\/+$/, '')}/**`, { dot: true }));
+    return globs.matches(rel);
   };
   const add = (abs: string): void => {
     if (seen.has(abs) || excluded(abs)) return;
@@ -78,7 +84,7 @@ export function collectInputs(paths: readonly string[], excludes: readonly strin
     if (stat.isDirectory()) walk(abs);
     else add(abs);
   }
-  return { files, errors };
+  return { files, errors, warnings };
 }
 
 export type ReadResult = { text: string } | { error: string };

@@ -28,6 +28,7 @@ function main(argv: readonly string[]): number {
       return 0;
     case 'check': {
       const report = runCheck({ ...command, cwd: process.cwd() });
+      for (const w of report.warnings) process.stderr.write(`registry-guard: ${w}\n`);
       const text = command.format === 'json' ? formatJson(report) : command.format === 'sarif' ? formatSarif(report, VERSION) : formatText(report, command.auditWarn);
       process.stdout.write(text);
       return exitCode(report);
