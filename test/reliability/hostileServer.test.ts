@@ -34,7 +34,6 @@ async function openAndSettle(client: Awaited<ReturnType<typeof startServer>>, ur
 
 test('a 50 MB file of Pods over the default limit: one Information naming the limit and registryGuard.maxFileSize, and the server stays within a 768 MB heap', {
   timeout: 600_000,
-  todo: 'lsp-features: DocumentStore parses every opened file, even over registryGuard.maxFileSize (see the reliability report)',
 }, async () => {
   // The limit exists so that a huge file costs nothing but its text. A server that parsed the file anyway (50 MB of
   // small Pods takes ~1.7 GB as a syntax tree) runs out of this heap and exits, which fails the test.

@@ -75,7 +75,11 @@ export class RegistryGuardSession {
       warn: (m) => connection.console.warn(m),
       error: (m) => connection.console.error(m),
     };
-    this.documents = new DocumentStore((uri) => this.log.error(`Incremental YAML model of ${uri} drifted from the editor text; re-parsed it.`));
+    // Over registryGuard.maxFileSize a document keeps only its text: no YAML model (the Analyzer publishes the notice).
+    this.documents = new DocumentStore(
+      (uri) => this.log.error(`Incremental YAML model of ${uri} drifted from the editor text; re-parsed it.`),
+      () => maxFileBytes(this.settings.serverSettings),
+    );
     const reader: ConfigurationReader = {
       read: (scopeUri) => this.supportsConfiguration()
         ? connection.workspace.getConfiguration({ scopeUri, section: SECTION })
