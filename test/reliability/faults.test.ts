@@ -125,7 +125,6 @@ test('broken and invalid policy files are reported (status, policy list, Errors 
 
 test('policy files that cannot be read (a dangling symlink, one over the 1 MiB policy-file limit) are named in the output, with the reason', {
   timeout: 300_000,
-  todo: 'lsp-features: PolicySources skips them silently (see the reliability report: log a warning naming the file and why)',
 }, async () => {
   const ws = policyWorkspace();
   const client = await startServer({ folders: [ws] });

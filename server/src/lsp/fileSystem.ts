@@ -16,6 +16,8 @@ export interface FileSystem {
   /** 'file' | 'directory' after following symlinks, undefined when missing. */
   stat(file: string): Promise<'file' | 'directory' | undefined>;
   realPath(file: string): Promise<string | undefined>;
+  /** The size in bytes of a regular file (after following symlinks), undefined otherwise; used to explain a skipped file. */
+  fileSize?(file: string): Promise<number | undefined>;
 }
 
 export const nodeFileSystem: FileSystem = {
@@ -48,6 +50,14 @@ export const nodeFileSystem: FileSystem = {
     try {
       const info = await fs.stat(file);
       return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  async fileSize(file) {
+    try {
+      const info = await fs.stat(file);
+      return info.isFile() ? info.size : undefined;
     } catch {
       return undefined;
     }

@@ -246,7 +246,7 @@ export class PolicySources implements PolicySourceLocator {
     try {
       const found = new Set<string>();
       for (const folder of this.folders) {
-        const files = await listSelectedFiles(this.fs, folder.path, folder.filter, { trusted: this.trusted });
+        const files = await listSelectedFiles(this.fs, folder.path, folder.filter, { trusted: this.trusted, onSkipped: this.skipped });
         for (const file of files) found.add(file);
       }
       for (const extra of this.extraPaths()) {
@@ -254,7 +254,7 @@ export class PolicySources implements PolicySourceLocator {
         if (kind === 'file') found.add(extra);
         else if (kind === 'directory') {
           const filter = new FileFilter(extra, ['**/*.yaml', '**/*.yml'], ['**/.git/**', '**/node_modules/**']);
-          for (const file of await listSelectedFiles(this.fs, extra, filter, { trusted: this.trusted })) found.add(file);
+          for (const file of await listSelectedFiles(this.fs, extra, filter, { trusted: this.trusted, onSkipped: this.skipped })) found.add(file);
         } else this.log.warn(`registryGuard.policies.extraPaths: ${extra} does not exist`);
       }
       for (const key of [...this.diskText.keys()]) {
@@ -285,6 +285,7 @@ export class PolicySources implements PolicySourceLocator {
     const text = await this.fs.readFile(key, MAX_POLICY_FILE_BYTES);
     if (this.openDocuments.byKey(key) !== undefined) return; // opened while we were reading: the buffer wins
     if (text === undefined) {
+      this.log.warn(`Registry Guard did not read the policy file ${key}: ${await this.unreadableReason(key)}`);
       this.forget(key);
       return;
     }
@@ -296,6 +297,22 @@ export class PolicySources implements PolicySourceLocator {
       this.log.error(`Could not load policies from ${key}: ${describeError(error)}`);
       this.forget(key);
     }
+  }
+
+  private readonly skipped = (file: string, reason: string): void => {
+    this.log.warn(`Registry Guard did not read ${file}: ${reason}`);
+  };
+
+  /** Why readFile gave nothing: the file is gone, is not a regular file, is over the size limit, or cannot be read. */
+  private async unreadableReason(key: string): Promise<string> {
+    const kind = await this.fs.stat(key);
+    if (kind === undefined) return (await this.fs.realPath(key)) === undefined ? 'it does not exist (or is a symbolic link whose target does not exist)' : 'it does not exist';
+    if (kind !== 'file') return 'it is not a regular file';
+    const size = await this.fs.fileSize?.(key);
+    if (size !== undefined && size > MAX_POLICY_FILE_BYTES) {
+      return `it is ${(size / (1024 * 1024)).toFixed(1)} MiB, larger than the ${MAX_POLICY_FILE_BYTES / (1024 * 1024)} MiB limit for policy files`;
+    }
+    return 'it could not be read (permissions?)';
   }
 
   /** Untrusted workspaces: only files that really live inside a workspace folder (no symlink escapes). */

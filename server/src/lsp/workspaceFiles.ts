@@ -37,6 +37,8 @@ export interface WalkOptions {
   trusted: boolean;
   maxFiles?: number;
   isCancelled?: () => boolean;
+  /** Told about each selected file left out (a dangling symlink, a link out of an untrusted folder, the file limit). */
+  onSkipped?: (file: string, reason: string) => void;
 }
 
 /** Every selected file under `folder`, in directory order. Unreadable directories are skipped. */
@@ -45,7 +47,8 @@ export async function listSelectedFiles(fs: FileSystem, folder: string, filter: 
   const max = options.maxFiles ?? MAX_FILES_PER_FOLDER;
   const realFolder = (await fs.realPath(folder)) ?? folder;
   const pending = [folder];
-  while (pending.length > 0 && found.length < max) {
+  let stopped = false;
+  while (pending.length > 0 && !stopped) {
     if (options.isCancelled?.()) break;
     const dir = pending.pop()!;
     const entries = await fs.readDirectory(dir);
@@ -59,11 +62,23 @@ export async function listSelectedFiles(fs: FileSystem, folder: string, filter: 
         if (!filter.selects(full)) continue;
         if (entry.kind === 'symlink') {
           const target = await fs.realPath(full);
-          if (target === undefined || (await fs.stat(target)) !== 'file') continue;
-          if (!options.trusted && !isInside(realFolder, target)) continue;
+          if (target === undefined) {
+            options.onSkipped?.(full, 'it is a symbolic link whose target does not exist');
+            continue;
+          }
+          if ((await fs.stat(target)) !== 'file') continue;
+          if (!options.trusted && !isInside(realFolder, target)) {
+            options.onSkipped?.(full, `it is a symbolic link to ${target}, outside the folder, and the workspace is not trusted`);
+            continue;
+          }
+        }
+        if (found.length >= max) {
+          // Only said when there is a file past the limit: a folder of exactly `max` files is complete.
+          options.onSkipped?.(folder, `the scan stopped at ${max.toLocaleString('en-US')} files, the limit per workspace folder; ${full} and the files after it were not read`);
+          stopped = true;
+          break;
         }
         found.push(full);
-        if (found.length >= max) break;
       }
     }
     pending.push(...subdirectories.reverse());
