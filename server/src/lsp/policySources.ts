@@ -96,6 +96,9 @@ export class PolicySources implements PolicySourceLocator {
       filter: new FileFilter(f.path, f.settings.include, f.settings.exclude),
       extraPaths: trusted ? this.resolveExtraPaths(f.settings.extraPaths, f.path) : [],
     }));
+    for (const folder of this.folders) {
+      for (const r of folder.filter.refused) this.log.warn(`${r.setting}: ignoring the glob "${r.pattern}" in ${folder.path}: ${r.reason}`);
+    }
     this.looseExtraPaths = trusted && folders.length === 0 ? this.resolveExtraPaths(looseExtraPaths, undefined) : [];
     for (const folder of removed) this.forgetUnder(folder.path);
     this.notifyIfChanged();

@@ -1,9 +1,11 @@
 /**
- * Which YAML files of a workspace folder the server looks at: include/exclude globs (minimatch, relative to the
- * folder), excluded directories pruned without being read, symlinked directories never followed (no loops).
+ * Which YAML files of a workspace folder the server looks at: include/exclude globs (minimatch through
+ * engine/globs, relative to the folder; a glob whose regular expression could backtrack is refused), excluded
+ * directories pruned without being read, symlinked directories never followed (no loops).
  */
 import * as path from 'node:path';
-import { minimatch, type MinimatchOptions } from 'minimatch';
+import type { MinimatchOptions } from 'minimatch';
+import { compileGlobs, type GlobSet } from '../engine/globs';
 import type { FileSystem } from './fileSystem';
 import { isInside, relativeGlobPath } from './paths';
 
@@ -11,24 +13,41 @@ const GLOB_OPTIONS: MinimatchOptions = { dot: true, nocase: process.platform ===
 
 export const MAX_FILES_PER_FOLDER = 20_000;
 
+export const INCLUDE_SETTING = 'registryGuard.policies.include';
+export const EXCLUDE_SETTING = 'registryGuard.policies.exclude';
+
 export class FileFilter {
+  private readonly include: GlobSet;
+  private readonly exclude: GlobSet;
+
   constructor(
     private readonly folder: string,
-    private readonly include: readonly string[],
-    private readonly exclude: readonly string[],
-  ) {}
+    include: readonly string[],
+    exclude: readonly string[],
+  ) {
+    this.include = compileGlobs(include, GLOB_OPTIONS);
+    this.exclude = compileGlobs(exclude, GLOB_OPTIONS);
+  }
+
+  /** The globs refused (they match nothing), each with its setting and the reason, for the log. */
+  get refused(): { setting: string; pattern: string; reason: string }[] {
+    return [
+      ...this.include.refused.map((r) => ({ setting: INCLUDE_SETTING, ...r })),
+      ...this.exclude.refused.map((r) => ({ setting: EXCLUDE_SETTING, ...r })),
+    ];
+  }
 
   /** Whether the folder's settings select `file` (an absolute path). */
   selects(file: string): boolean {
     if (!isInside(this.folder, file)) return false;
     const rel = relativeGlobPath(this.folder, file);
-    return this.include.some((g) => minimatch(rel, g, GLOB_OPTIONS)) && !this.exclude.some((g) => minimatch(rel, g, GLOB_OPTIONS));
+    return this.include.matches(rel) && !this.exclude.matches(rel);
   }
 
   /** Whether a whole directory is excluded (`**\/node_modules/**` excludes `a/node_modules/`). */
   prunes(dir: string): boolean {
     const rel = relativeGlobPath(this.folder, dir);
-    return rel !== '' && this.exclude.some((g) => minimatch(`${rel}/`, g, GLOB_OPTIONS));
+    return rel !== '' && this.exclude.matches(`${rel}/`);
   }
 }
 
