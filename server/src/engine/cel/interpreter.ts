@@ -43,7 +43,7 @@
 //
 // Decision: cel-js. Optional chaining alone decides it (24 corpus expressions, including every
 // `object.spec.?initContainers.orValue([])`), and custom receiver types are needed for `image(...)`.
-// @bufbuild/cel (and its @bufbuild/cel-spec, @bufbuild/re2, peer @bufbuild/protobuf) can be dropped.
+// @bufbuild/cel (and its @bufbuild/cel-spec, @bufbuild/re2, peer @bufbuild/protobuf) was dropped from the dependencies.
 //
 // Two cel-js gaps are closed by rewriting the source through its AST (see `rewrites`), with offsets
 // mapped back for error positions: `matches` is JS RegExp (backtracking, non-RE2 syntax) and built-ins
