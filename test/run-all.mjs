@@ -29,6 +29,17 @@ function testFiles(dir) {
 const build = run('build', process.execPath, ['esbuild.mjs']);
 if (build.status !== 0) { console.log('0 passed, 1 failed'); process.exit(1); }
 
+// The static checks count as one test each: strict TypeScript over every source and test, and ESLint
+// (whose rules keep the engine free of editor and LSP imports).
+for (const [title, bin, args] of [
+  ['typecheck (tsc, strict)', 'typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit']],
+  ['lint (eslint)', 'eslint/bin/eslint.js', ['.']],
+]) {
+  const r = run(title, process.execPath, [join(root, 'node_modules', bin), ...args]);
+  if (r.status === 0) { passed++; console.log(`ok - ${title}`); }
+  else { failed++; console.log(`not ok - ${title} exited ${r.status}`); }
+}
+
 // Node-level tiers: engine unit and conformance, CLI, protocol, integration (a real registry on loopback).
 const nodeTiers = ['unit', 'conformance', 'cli', 'protocol', 'integration', 'reliability'];
 for (const tier of nodeTiers) {
