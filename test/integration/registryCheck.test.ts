@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { RegistryChecker } from '../../server/src/registryCheck';
 import {
-  closeServer, generateSigningKey, listen, missingTools, pushTestImage, recordingFetch, scratchDir, sha256,
+  closeServer, generateSigningKey, listen, withRegistryTools, pushTestImage, recordingFetch, scratchDir, sha256,
   startRegistry, startTokenService, writeHtpasswd, MEDIA, type PushedImage, type RunningRegistry, type TokenService,
 } from './registryHarness';
 
@@ -19,18 +19,7 @@ const PUSHER = { username: 'pusher', password: 'correct horse battery staple' };
 const UNKNOWN_DIGEST = sha256('no manifest has these bytes');
 const TAGS = ['oci-manifest', 'docker-v2', 'oci-index', 'docker-list'] as const;
 
-const missing = missingTools();
-const inCi = process.env.CI === 'true';
-
-if (missing.length > 0 && !inCi) {
-  const reason = `missing ${missing.join(', ')}; run e2e/setup.sh`;
-  console.log(`SKIPPED registry check integration tests: ${reason}`);
-  test('registry check against a real registry', { skip: reason }, () => {});
-} else if (missing.length > 0) {
-  test('registry check against a real registry: tools installed', () => {
-    assert.fail(`CI=true and ${missing.join(', ')} not installed (e2e/setup.sh installs them)`);
-  });
-} else {
+withRegistryTools('registry check', () => {
   describe('registry with htpasswd Basic auth', { timeout: 120_000 }, () => {
     let dir: string;
     let registry: RunningRegistry;
@@ -305,4 +294,4 @@ if (missing.length > 0 && !inCi) {
       assert.deepEqual(recording.sent.map((s) => s.url.protocol), ['https:']);
     });
   });
-}
+});

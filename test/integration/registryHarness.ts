@@ -8,6 +8,8 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { repoRoot } from '../support/paths';
 
 // --- tools -------------------------------------------------------------------------------------------
@@ -29,6 +31,25 @@ export function findExecutable(name: string): string | undefined {
 export function missingTools(): string[] {
   const needed: [string, string][] = [['docker-registry', 'docker-registry'], ['htpasswd', 'apache2-utils'], ['openssl', 'openssl']];
   return needed.filter(([tool]) => findExecutable(tool) === undefined).map(([tool, pkg]) => `${tool} (apt package ${pkg})`);
+}
+
+/**
+ * Registers `suite` when the registry tools are installed. Without them it is a visible skip outside CI,
+ * and a failing test with CI=true, where e2e/setup.sh must have installed them.
+ */
+export function withRegistryTools(title: string, suite: () => void): void {
+  const missing = missingTools();
+  if (missing.length === 0) {
+    suite();
+  } else if (process.env.CI !== 'true') {
+    const reason = `missing ${missing.join(', ')}; run e2e/setup.sh`;
+    console.log(`SKIPPED ${title} integration tests: ${reason}`);
+    test(`${title} against a real registry`, { skip: reason }, () => {});
+  } else {
+    test(`${title} against a real registry: tools installed`, () => {
+      assert.fail(`CI=true and ${missing.join(', ')} not installed (e2e/setup.sh installs them)`);
+    });
+  }
 }
 
 // --- scratch space and ports ------------------------------------------------------------------------------

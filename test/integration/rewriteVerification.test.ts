@@ -18,7 +18,7 @@ import type { FixWorkspaceResult, ServerState } from '../../server/src/lsp/proto
 import { CLIENT_CAPABILITIES, fileUri, LspTestClient, rangeOf, WAIT_MS } from '../protocol/support/lspClient';
 import { Editor } from '../protocol/support/edits';
 import {
-  closeServer, generateSigningKey, listen, missingTools, pushTestImage, scratchDir, startRegistry, startTokenService,
+  closeServer, generateSigningKey, listen, withRegistryTools, pushTestImage, scratchDir, startRegistry, startTokenService,
   type RunningRegistry, type TokenService,
 } from './registryHarness';
 
@@ -91,18 +91,7 @@ async function startCountingProxy(registry: RunningRegistry): Promise<CountingPr
   return { host: `127.0.0.1:${address.port}`, requests, close: () => closeServer(server) };
 }
 
-const missing = missingTools();
-const inCi = process.env.CI === 'true';
-
-if (missing.length > 0 && !inCi) {
-  const reason = `missing ${missing.join(', ')}; run e2e/setup.sh`;
-  console.log(`SKIPPED rewrite verification integration tests: ${reason}`);
-  test('rewrite verification against a real registry', { skip: reason }, () => {});
-} else if (missing.length > 0) {
-  test('rewrite verification against a real registry: tools installed', () => {
-    assert.fail(`CI=true and ${missing.join(', ')} not installed (e2e/setup.sh installs them)`);
-  });
-} else {
+withRegistryTools('rewrite verification', () => {
   describe('registryGuard.verifyRewriteTargets over stdio against a real registry', { timeout: 180_000 }, () => {
     let dir: string;
     let tokens: TokenService;
@@ -324,4 +313,4 @@ if (missing.length > 0 && !inCi) {
       }
     });
   });
-}
+});
