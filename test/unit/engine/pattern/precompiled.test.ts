@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { evaluatePattern, validateValue, wildcardMatch } from '../../../../server/src/engine/pattern';
 import { wildcardMatcher } from '../../../../server/src/engine/pattern/wildcard';
+import { referenceMatch } from './referenceMatch';
 
 const containers = (...images: string[]): Record<string, unknown>[] => images.map((image, i) => ({ name: `c${i}`, image }));
 
@@ -87,25 +88,6 @@ test('collecting lists every failing image of an anchor-free pattern in document
   assert.deepEqual(all.failures, ['/spec/initContainers/0/image/', '/spec/containers/1/image/', '/spec/containers/2/image/']);
   assert.equal(all.message, "resource value 'busybox' does not match 'public.ecr.aws/*' at path /spec/initContainers/0/image/");
 });
-
-/** Dynamic-programming glob over code points (lone surrogates count as one), independent of the matcher. */
-function referenceMatch(pattern: string, value: string): boolean {
-  const p = [...pattern];
-  const s = [...value];
-  let row = new Array<boolean>(s.length + 1).fill(false);
-  row[0] = true;
-  for (const pc of p) {
-    const next = new Array<boolean>(s.length + 1).fill(false);
-    if (pc === '*') {
-      next[0] = row[0];
-      for (let j = 1; j <= s.length; j++) next[j] = row[j] || next[j - 1];
-    } else {
-      for (let j = 1; j <= s.length; j++) next[j] = row[j - 1] && (pc === '?' || pc === s[j - 1]);
-    }
-    row = next;
-  }
-  return row[s.length];
-}
 
 test('wildcard matching agrees with code-point matching, surrogate pairs and lone surrogates included', () => {
   const chars = ['a', '/', '\u{1F600}', '\uD83D', '\uDE00', '\u{1F601}'];
